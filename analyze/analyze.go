@@ -41,3 +41,33 @@ type Analyzer interface {
 type Differ interface {
 	Diff(old, new *File) []report.Finding
 }
+
+// FileFacts is what release-wide checks see of one file: its place, its
+// hash and the facts analyzers recorded (signer, version, imports).
+type FileFacts struct {
+	Path   string // display path
+	Rel    string // path inside the release root, used to pair releases
+	SHA256 string
+	Kind   Kind
+	Facts  map[string]string
+}
+
+// Located is a finding that a release-wide check attaches to one file.
+type Located struct {
+	Path    string // display path of the file it is about
+	Finding report.Finding
+}
+
+// ReleaseAnalyzer looks across every file of a release: a look-alike file
+// name, a binary signed by a stranger. old is nil in a scan. Findings must
+// come out in a deterministic order.
+type ReleaseAnalyzer interface {
+	AnalyzeRelease(old, new []FileFacts) []Located
+}
+
+// FactRecorder is implemented by analyzers that record facts for release
+// checks. Record is called once per file, before or after Analyze; facts
+// is the file's own map and safe to write to.
+type FactRecorder interface {
+	Record(f *File, facts map[string]string)
+}

@@ -98,3 +98,8 @@ func Head(src Source, n int) []byte {
 	m, _ := src.ReadAt(b, 0)
 	return b[:m]
 }
+
+// ErrNotFormat is returned by Open when a closer look shows the bytes are
+// not this format after all (a tar that is not an image, say). The walker
+// then tries the next format.
+var ErrNotFormat = errors.New("not this format")
