@@ -56,7 +56,7 @@ var extKinds = map[string]Kind{
 	".bat": Batch, ".cmd": Batch,
 	".m4": M4, ".ac": M4,
 	".json": JSON,
-	".yml": YAML, ".yaml": YAML,
+	".yml":  YAML, ".yaml": YAML,
 }
 
 // Sniff decides a file's kind from its base name and content.
