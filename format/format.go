@@ -50,10 +50,10 @@ type Format struct {
 	// Match reports whether a file with this base name and these leading
 	// bytes (at most 4 KiB, fewer for short files) is in this format.
 	Match func(name string, head []byte) bool
-	// Open returns the container's contents. Entry names must be valid
+	// Open returns the contents of the container whose base name is name. Entry names must be valid
 	// fs.ValidPath names; names the container declared unsafely (absolute,
 	// with "..", duplicated) are renamed and reported through Problems.
-	Open func(src Source, lim Limits) (fs.FS, error)
+	Open func(name string, src Source, lim Limits) (fs.FS, error)
 }
 
 // Problem is something wrong with a container that the reader worked around:

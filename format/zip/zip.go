@@ -11,5 +11,5 @@ import (
 var Format = format.Format{
 	Name:  "zip",
 	Match: func(name string, head []byte) bool { return false },
-	Open:  func(src format.Source, lim format.Limits) (fs.FS, error) { return nil, format.ErrNotFormat },
+	Open:  func(name string, src format.Source, lim format.Limits) (fs.FS, error) { return nil, format.ErrNotFormat },
 }
