@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrTooLarge is returned by Put when the stream exceeds the store's bound.
@@ -30,15 +31,23 @@ type Store struct {
 	MaxSize int64 // zero: DefaultMaxSize
 }
 
+// staleAge is how old a temporary file must be before Open deletes it.
+// Several watchers may share one store, so a young temporary file may be
+// another process's download in progress; every download has a much
+// shorter timeout than this.
+const staleAge = time.Hour
+
 // Open returns a store rooted at dir, creating it if needed, and removes
-// temporary files left by an earlier process that died mid-download.
+// temporary files left by a process that died mid-download.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		return nil, err
 	}
 	tmps, _ := filepath.Glob(filepath.Join(dir, "tmp", "put-*"))
 	for _, t := range tmps {
-		os.Remove(t)
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > staleAge {
+			os.Remove(t)
+		}
 	}
 	return &Store{Dir: dir}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestPut(t *testing.T) {
@@ -85,11 +86,18 @@ func TestOpenRemovesStaleTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := filepath.Join(dir, "tmp", "put-123")
+	young := filepath.Join(dir, "tmp", "put-456")
 	os.WriteFile(stale, []byte("half"), 0o644)
+	os.WriteFile(young, []byte("in progress"), 0o644)
+	old := time.Now().Add(-2 * staleAge)
+	os.Chtimes(stale, old, old)
 	if _, err := Open(dir); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Fatal("stale temp file survived Open")
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Fatal("Open removed another process's download in progress")
 	}
 }
