@@ -1,0 +1,187 @@
+package tar
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/compress"
+)
+
+// indexer lists a tar in one pass. src is the archive when it is plain
+// (entries are then sections of it); otherwise entry bytes are copied into
+// spool as they stream past.
+type indexer struct {
+	lim     format.Limits
+	src     format.Source
+	spool   *compress.Spool
+	names   format.Namer
+	entries []format.Entry
+	pos     func() int64 // offset reached in the (decompressed) tar
+}
+
+// index lists the tar read from r. src is r's random-access source for a
+// plain tar, nil for a stream. budget bounds the bytes read from r.
+func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*format.Tree, error) {
+	x := &indexer{lim: lim, src: src}
+	if sr, ok := r.(*io.SectionReader); ok {
+		// archive/tar seeks over data it is not asked for.
+		x.pos = func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
+	} else {
+		c := &counter{r: format.LimitReader(r, budget)}
+		r, x.pos = c, func() int64 { return c.n }
+	}
+	tr := tar.NewReader(r)
+	var end int64 // end of the last entry's data
+	for {
+		at := roundUp(end)
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if len(x.entries) == 0 && len(x.names.Problems()) == 0 && errors.Is(err, tar.ErrHeader) && at == 0 {
+				return nil, format.ErrNotFormat
+			}
+			x.stop(at, err)
+			break
+		}
+		if len(x.entries) >= lim.MaxEntries {
+			x.names.Add(format.Problem{Rule: format.RuleTooManyFiles, Offset: at,
+				Message: fmt.Sprintf("more than %d entries; the rest are not listed", lim.MaxEntries)})
+			break
+		}
+		start := x.pos()
+		if err := x.add(tr, hdr, at); err != nil {
+			x.stop(at, err)
+			break
+		}
+		// Where this entry's data ends, to locate the next header: the
+		// data may have been read, skipped, or not reached yet.
+		end = x.pos()
+		if isData(hdr.Typeflag) && !isSparse(hdr) {
+			end = start + hdr.Size
+		}
+	}
+	return format.NewTree(x.entries, x.names.Problems()), nil
+}
+
+// stop records why indexing ended early.
+func (x *indexer) stop(at int64, err error) {
+	rule, msg := format.RuleMalformed, "archive is truncated or corrupt"
+	if errors.Is(err, format.ErrLimit) {
+		rule, msg = format.RuleEntryTooLarge, "archive unpacks to too much"
+	}
+	x.names.Add(format.Problem{Rule: rule, Offset: at,
+		Message: fmt.Sprintf("%s; entries after offset %d are not listed: %v", msg, at, err)})
+}
+
+// add lists the entry hdr describes, whose header starts at at.
+func (x *indexer) add(tr *tar.Reader, hdr *tar.Header, at int64) error {
+	link := hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink
+	if !link && !isData(hdr.Typeflag) {
+		return nil // directories, devices, FIFOs: nothing to read
+	}
+	name := x.names.Clean(hdr.Name, at)
+	switch {
+	case link:
+		x.addBytes(hdr, name, []byte(hdr.Linkname))
+		return nil
+	case hdr.Size > x.lim.MaxEntryBytes:
+		x.names.Add(format.Problem{Path: name, Rule: format.RuleEntryTooLarge, Offset: at,
+			Message: fmt.Sprintf("entry %q declares %d bytes, over the %d-byte limit; not listed", hdr.Name, hdr.Size, x.lim.MaxEntryBytes)})
+		return nil
+	case x.src != nil && !isSparse(hdr):
+		off := x.pos()
+		n := hdr.Size
+		if off+n > x.src.Size() {
+			n = max(x.src.Size()-off, 0)
+			x.names.Add(format.Problem{Path: name, Rule: format.RuleMalformed, Offset: at,
+				Message: fmt.Sprintf("entry %q is truncated: %d of %d bytes present", hdr.Name, n, hdr.Size)})
+		}
+		x.addSection(hdr, name, x.src, off, n)
+		return nil
+	}
+	// A stream, or a sparse file whose holes archive/tar fills in.
+	if x.spool == nil {
+		x.spool = compress.NewSpool(compress.MemoryBudget)
+	}
+	off := x.spool.Size()
+	n, err := io.Copy(x.spool, tr)
+	x.addSection(hdr, name, x.spool, off, n)
+	if err != nil {
+		return err
+	}
+	if n != hdr.Size {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+
+func (x *indexer) addSection(hdr *tar.Header, name string, src io.ReaderAt, off, n int64) {
+	max := x.lim.MaxEntryBytes
+	x.entries = append(x.entries, format.Entry{
+		Name:    name,
+		Size:    n,
+		Mode:    hdr.FileInfo().Mode().Perm(),
+		ModTime: hdr.ModTime,
+		Open: func() (io.ReadCloser, error) {
+			return format.NopCloser(format.LimitReader(io.NewSectionReader(src, off, n), max)), nil
+		},
+	})
+}
+
+func (x *indexer) addBytes(hdr *tar.Header, name string, b []byte) {
+	x.entries = append(x.entries, format.Entry{
+		Name:    name,
+		Size:    int64(len(b)),
+		Mode:    hdr.FileInfo().Mode().Perm(),
+		ModTime: hdr.ModTime,
+		Open: func() (io.ReadCloser, error) {
+			return format.NopCloser(strings.NewReader(string(b))), nil
+		},
+	})
+}
+
+// isData reports whether entries of type t carry file data.
+func isData(t byte) bool {
+	switch t {
+	case tar.TypeReg, tar.TypeCont, tar.TypeGNUSparse:
+		return true
+	}
+	return false
+}
+
+// isSparse reports whether hdr is a GNU sparse file, whose stored data is
+// not the file's bytes.
+func isSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+func roundUp(n int64) int64 { return (n + blockSize - 1) / blockSize * blockSize }
+
+// counter counts the bytes read through it.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+var _ fs.FS = (*format.Tree)(nil)
