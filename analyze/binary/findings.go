@@ -55,6 +55,9 @@ func StringFindings(prefix string, strs []String) []report.Finding {
 		case "url":
 			suffix, msg = URL, "the binary embeds the URL "+h.Value
 		case "ip":
+			if versionLike(h.Value, offs.str(strs, h.Offset)) {
+				continue
+			}
 			suffix, msg, level = IP, "the binary embeds the IP address "+h.Value, report.Medium
 		default:
 			continue // bare domain names in binaries are mostly noise
@@ -132,6 +135,22 @@ func (o offsets) at(pos int) int64 {
 		d *= 2
 	}
 	return o.file[i] + d
+}
+
+// str returns the string that holds position pos of the joined text.
+func (o offsets) str(strs []String, pos int) string {
+	if i := sort.SearchInts(o.text, pos+1) - 1; i >= 0 {
+		return strs[i].Text
+	}
+	return ""
+}
+
+// versionLike reports whether a dotted quad is more likely a version
+// number than an address: binaries are full of "1.0.0.0" in manifests and
+// version resources, and an address ending in .0 names a network, not a
+// host to connect to.
+func versionLike(ip, context string) bool {
+	return strings.HasSuffix(ip, ".0") || strings.Contains(strings.ToLower(context), "version")
 }
 
 // dedupe keeps the first finding of each rule and match: a URL repeated

@@ -1,0 +1,5 @@
+package pe
+
+import "github.com/vigilsec/vigil/report"
+
+func (img *image) dotnetFindings() []report.Finding { return nil }
