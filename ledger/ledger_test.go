@@ -163,3 +163,22 @@ func TestRecomputeAndProofs(t *testing.T) {
 		t.Fatal("Recompute accepted a rewritten row and leaf hash")
 	}
 }
+
+func TestLoadKey(t *testing.T) {
+	path := t.TempDir() + "/ledger.key"
+	s1, v1, err := LoadKey(path, "vigil.test/ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, v2, err := LoadKey(path, "vigil.test/ledger")
+	if err != nil || v1 != v2 || s1.KeyHash() != s2.KeyHash() {
+		t.Fatalf("second LoadKey: %v, %q vs %q", err, v1, v2)
+	}
+	msg, _ := Sign(Checkpoint{Origin: "vigil.test/ledger", Size: 1}, s2)
+	if _, err := Open(msg, v1); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadKey(path, "other/origin"); err == nil {
+		t.Fatal("LoadKey accepted a key for another origin")
+	}
+}
