@@ -19,7 +19,7 @@ import (
 func LoadKey(path, origin string) (note.Signer, string, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		skey, vkey, err := GenerateKey(origin)
+		skey, _, err := GenerateKey(origin)
 		if err != nil {
 			return nil, "", err
 		}
