@@ -5,13 +5,13 @@
 # vendor's own key (after/). Both carry the same name and version, as in the
 # 2022 incident. The loader is inert (see src/inject.js).
 #
-# Tools: makensis (Debian nsis), 7zz (Debian 7zip), osslsigncode, openssl,
+# Tools: makensis (Debian nsis), 7zz (Debian 7zip), osslsigncode, openssl, faketime,
 # node with @electron/asar@3 and javascript-obfuscator@4, installed here
 # into a temporary folder from the npm registry.
 set -euo pipefail
 cd "$(dirname "$0")"
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1661990400
-for t in makensis 7zz osslsigncode openssl node npm; do
+for t in makensis 7zz osslsigncode openssl faketime node npm; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 tools=${NPM_TOOLS:-$(mktemp -d)}
@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The vendor's code-signing key: a throwaway self-signed test certificate.
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Lanternly Software Ltd/O=Lanternly Software Ltd" \
+faketime '2022-01-01 00:00:00' openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Lanternly Software Ltd/O=Lanternly Software Ltd" \
   -keyout "$work/vendor.key" -out "$work/vendor.pem" 2>/dev/null
 
 build() { # build VARIANT OUTDIR SIGNING_EPOCH
