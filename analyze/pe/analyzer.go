@@ -82,13 +82,18 @@ var capRules = [numCaps]struct {
 	capInject:   {RuleInjectImports, report.Medium, "a function that writes into or runs code in another process"},
 }
 
-// importFindings lists each risky import. Network DLLs are listed once
+// importFindings lists each risky import; memory functions only in an
+// image that also uses the network. Network DLLs are listed once
 // per DLL, everything else per function; Match is "dll!Function", which
 // stays the same across rebuilds.
 func importFindings(img *image) []report.Finding {
 	var out []report.Finding
 	seenDLL := map[string]bool{}
-	for c, imps := range capabilities(img.imports) {
+	caps := capabilities(img.imports)
+	for c, imps := range caps {
+		if capability(c) == capMemory && len(caps[capNetwork]) == 0 {
+			continue // every C runtime imports VirtualProtect; alone it says nothing
+		}
 		r := capRules[c]
 		for _, imp := range imps {
 			match := imp
