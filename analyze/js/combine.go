@@ -1,0 +1,50 @@
+package js
+
+import (
+	"strings"
+
+	"github.com/vigilsec/vigil/report"
+)
+
+// combinations raises what one file does in concert. Each capability is
+// common alone; together they are what a payload needs.
+func (f *file) combinations() {
+	has := func(c int) bool { return c >= 0 }
+	if has(f.obfuscated) {
+		var with []string
+		if has(f.network) {
+			with = append(with, "network")
+		}
+		if has(f.exec) {
+			with = append(with, "program execution")
+		}
+		if has(f.dynamic) {
+			with = append(with, "dynamic code")
+		}
+		if has(f.credential) || has(f.envDump) || has(f.hook) {
+			with = append(with, "credential or API hooking")
+		}
+		if len(with) > 0 {
+			f.combo(f.obfuscated, report.Critical, "obfuscation + "+strings.Join(with, " + "),
+				"obfuscated code in a file that also has "+strings.Join(with, " and "))
+		}
+	}
+	if has(f.credential) && has(f.network) {
+		f.combo(f.credential, report.High, "credential store + network",
+			"reads a credential store ("+f.findings[f.credential].Match+") in a file that also talks to the network")
+	}
+	if has(f.envDump) && has(f.network) {
+		f.combo(f.envDump, report.High, "whole environment + network",
+			"reads the whole environment ("+f.findings[f.envDump].Match+") in a file that also talks to the network")
+	}
+	if has(f.dynamic) && has(f.decode) {
+		f.combo(f.dynamic, report.High, "decoded data + dynamic code",
+			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes or decrypts hidden data ("+f.findings[f.decode].Match+")")
+	}
+}
+
+// combo adds a combination finding placed at the finding with index at.
+func (f *file) combo(at int, level report.Level, match, msg string) {
+	fd := f.findings[at]
+	f.add(RuleCombination, level, int(fd.Offset), match, msg)
+}

@@ -1,0 +1,67 @@
+// Package js analyzes JavaScript and TypeScript: what a file can do
+// (run programs, evaluate code, reach the network, read credentials) and
+// whether it hides it (obfuscator output, encoded names and blobs).
+//
+// It works on the token stream of github.com/tdewolff/parse/v2/js rather
+// than on an AST: the lexer never gives up on TypeScript, JSX or syntax
+// newer than the parser knows, runs in linear time on megabyte-long
+// minified lines, and still keeps comments and string data apart from
+// code, which is all the rules below need.
+package js
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/vigilsec/vigil/analyze"
+	"github.com/vigilsec/vigil/report"
+)
+
+// Analyzer implements analyze.Analyzer for JavaScript and TypeScript.
+// The zero value is ready to use and safe for concurrent use.
+type Analyzer struct{}
+
+// Name implements analyze.Analyzer.
+func (Analyzer) Name() string { return "js" }
+
+// Rules implements analyze.Analyzer.
+func (Analyzer) Rules() []report.Rule { return append([]report.Rule(nil), rules...) }
+
+// maxFindings bounds the findings of one file; a hostile file could
+// otherwise make one per token.
+const maxFindings = 500
+
+// Analyze implements analyze.Analyzer. Files of other kinds get no
+// findings. A panic in a rule becomes a finding rather than a crash.
+func (Analyzer) Analyze(f *analyze.File) (out []report.Finding) {
+	if f.Kind != analyze.JavaScript && f.Kind != analyze.TypeScript {
+		return nil
+	}
+	return Inspect(f.Data)
+}
+
+// Inspect returns the findings for JavaScript source src, in a
+// deterministic order. Other analyzers call it for script found inside
+// their own files (an HTML page, a package.json hook running node -e).
+func Inspect(src []byte) (out []report.Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = []report.Finding{{
+				Rule:    "js.analyzer-error",
+				Level:   report.Low,
+				Message: fmt.Sprintf("the JavaScript analyzer failed on this file: %v", r),
+				Match:   report.Snippet(fmt.Sprint(r)),
+			}}
+		}
+	}()
+	a := newFile(src)
+	a.run()
+	out = a.findings
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Offset != out[j].Offset {
+			return out[i].Offset < out[j].Offset
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}

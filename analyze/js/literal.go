@@ -1,0 +1,141 @@
+package js
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/tdewolff/parse/v2/js"
+	"github.com/vigilsec/vigil/analyze/endpoint"
+	"github.com/vigilsec/vigil/report"
+)
+
+// maxDecodeLen bounds the literals tried as encoded names; longer ones
+// are blobs, handled where they are decoded.
+const maxDecodeLen = 256
+
+// literal applies the rules for the string literal at token i: names
+// hidden by escapes, hex, base64 or splitting, credential stores and
+// network endpoints.
+func (f *file) literal(i int) {
+	raw := f.text(i)
+	val, escaped := unquote(raw)
+	if escaped {
+		if name := sensitive(val); name != "" {
+			f.hidden(i, name, "escape sequences", raw)
+		}
+	}
+	if n := len(val); n >= 8 && n <= maxDecodeLen {
+		texts, encs := decodings(val)
+		for k, t := range texts {
+			if name := sensitive(t); name != "" {
+				f.hidden(i, name, encs[k], raw)
+				break
+			}
+		}
+	}
+	// 'chi' + 'ld_pro' + 'cess': a name split so that no piece shows it.
+	if f.is(i+1, "+") && f.isStr(i+2) && !(f.is(i-1, "+") && f.isStr(i-2)) {
+		f.split(i)
+	}
+	if name := credential(val); name != "" {
+		mark(&f.credential, f.add(RuleCredential, report.Medium, f.off(i), name,
+			fmt.Sprintf("names the credential store %q", name)))
+	}
+	if strings.IndexByte(val, '.') >= 0 && len(val) <= 4096 {
+		for _, h := range endpoint.Find([]byte(val)) {
+			level := report.Low
+			if a, err := netip.ParseAddr(h.Host); err == nil && a.IsGlobalUnicast() && !a.IsPrivate() {
+				level = report.Medium // a raw public IP address
+			}
+			f.add(RuleEndpoint, level, f.off(i)+1+h.Offset, h.Value, "reaches the network endpoint "+h.Value)
+		}
+	}
+}
+
+// hidden reports a sensitive name encoded in the literal at token i.
+func (f *file) hidden(i int, name, encoding string, raw []byte) {
+	mark(&f.decode, f.add(RuleHiddenName, report.High, f.off(i), name+" ("+encoding+")",
+		fmt.Sprintf("the string %s is %s written in %s: a sensitive name hidden from review", report.Snippet(string(raw[:min(len(raw), 60)])), name, encoding)))
+}
+
+// split joins a chain of string literals added together, starting at
+// token i, and reports a sensitive name that only the whole spells.
+func (f *file) split(i int) {
+	var parts []string
+	for j := i; f.isStr(j) && len(parts) < 32; j += 2 {
+		parts = append(parts, f.str(j))
+		if !f.is(j+1, "+") {
+			break
+		}
+	}
+	whole := strings.Join(parts, "")
+	name := sensitive(whole)
+	if name == "" {
+		return
+	}
+	for _, p := range parts {
+		if strings.Contains(p, name) {
+			return
+		}
+	}
+	f.hidden(i, name, fmt.Sprintf("%d pieces", len(parts)), f.text(i))
+}
+
+// blobMin is the length from which a literal handed to a decoder is a
+// blob rather than a constant.
+const blobMin = 64
+
+// blob handles a literal at token i passed to a decoder (via): a long
+// encoded string whose content is only visible at run time.
+func (f *file) blob(i int, via string) {
+	val := f.str(i)
+	if len(val) < blobMin || !isBase64(val) && !isHex(val) {
+		return
+	}
+	level := report.Medium
+	msg := fmt.Sprintf("decodes a %d-character encoded literal with %s at run time", len(val), via)
+	texts, encs := decodings(val)
+	if len(texts) > 0 {
+		text := texts[0]
+		if name := sensitive(text); name != "" {
+			level = report.High
+			msg += fmt.Sprintf("; the %s decodes to text naming %s", encs[0], name)
+		}
+		f.command(text, f.off(i)) // a script is a script, however it arrives
+	}
+	mark(&f.decode, f.add(RuleEncodedBlob, level, f.off(i), via+"(<"+strconv.Itoa(len(val))+" chars>)", msg))
+}
+
+// charCodes decodes String.fromCharCode(99, 104, ...) at token i.
+func (f *file) charCodes(i int) {
+	from, to := f.args(i + 1)
+	if to < 0 {
+		return
+	}
+	var b strings.Builder
+	for j := from; j < to; j++ {
+		switch {
+		case f.typ(j) == js.CommaToken:
+		case js.IsNumeric(f.typ(j)):
+			n, err := strconv.ParseInt(string(f.text(j)), 0, 32)
+			if err != nil || n < 0 || n > 0x10ffff {
+				return
+			}
+			b.WriteRune(rune(n))
+		default:
+			return // computed: nothing to read
+		}
+	}
+	if b.Len() < 3 {
+		return
+	}
+	s := b.String()
+	if name := sensitive(s); name != "" {
+		f.hidden(i, name, "String.fromCharCode", []byte(s))
+	} else if b.Len() >= blobMin {
+		mark(&f.decode, f.add(RuleEncodedBlob, report.Medium, f.off(i), "String.fromCharCode(<"+strconv.Itoa(b.Len())+" chars>)",
+			"builds a long string from character codes at run time"))
+	}
+}
