@@ -2,6 +2,7 @@ package tar
 
 import (
 	"archive/tar"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,10 @@ import (
 	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/format/compress"
 )
+
+// memoryBudget is how much of a decompressed tar is held in memory before
+// it spills to a temporary file; tests lower it.
+var memoryBudget int64 = compress.MemoryBudget
 
 // indexer lists a tar in one pass. src is the archive when it is plain
 // (entries are then sections of it); otherwise entry bytes are copied into
@@ -33,7 +38,14 @@ func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*fo
 		x.pos = func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
 	} else {
 		c := &counter{r: format.LimitReader(r, budget)}
-		r, x.pos = c, func() int64 { return c.n }
+		// Only a plain tar's head was checked; look at the stream's.
+		var first [blockSize]byte
+		n, _ := io.ReadFull(c, first[:])
+		if !IsHeader(first[:n]) {
+			return nil, format.ErrNotFormat
+		}
+		r = io.MultiReader(bytes.NewReader(first[:]), c)
+		x.pos = func() int64 { return c.n }
 	}
 	tr := tar.NewReader(r)
 	var end int64 // end of the last entry's data
@@ -108,7 +120,7 @@ func (x *indexer) add(tr *tar.Reader, hdr *tar.Header, at int64) error {
 	}
 	// A stream, or a sparse file whose holes archive/tar fills in.
 	if x.spool == nil {
-		x.spool = compress.NewSpool(compress.MemoryBudget)
+		x.spool = compress.NewSpool(memoryBudget)
 	}
 	off := x.spool.Size()
 	n, err := io.Copy(x.spool, tr)
