@@ -13,6 +13,7 @@ SIGNED=1700000000 # 2023-11-14T22:13:20Z
 x86_64-w64-mingw32-windres -O coff src/version.rc "$T/v.o"
 $CC $FLAGS -o "$T/hello.exe" src/hello.c "$T/v.o"
 cp "$T/hello.exe" hello.exe
+$CC $FLAGS -DPATCHED -o "$T/patched.exe" src/hello.c "$T/v.o"
 $CC $FLAGS -shared -o fail_loader.dll src/loader.c -lwininet
 $CC $FLAGS -o fail_revshell.exe src/revshell.c -lws2_32
 
@@ -24,6 +25,7 @@ sign() { # IN OUT WHO [extra osslsigncode args]
 }
 sign "$T/hello.exe" signed.exe halyard
 sign "$T/hello.exe" resigned.exe norvale
+sign "$T/patched.exe" patched.exe halyard
 
 # one byte of code changed after signing: the digest no longer matches
 cp signed.exe fail_tampered.exe
