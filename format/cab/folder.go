@@ -104,26 +104,51 @@ func (c *Cabinet) decompress(f *folder) (*spool, error) {
 			return nil, err
 		}
 	}
-	r = format.LimitReader(r, f.size)
-	if f.size <= MemoryBudget {
-		var buf bytes.Buffer
-		buf.Grow(int(f.size))
-		n, err := io.Copy(&buf, r)
-		return &spool{data: bytes.NewReader(buf.Bytes()), n: n, err: endErr(err, n, f.size)}, nil
+	sp, err := Spool(format.LimitReader(r, f.size))
+	if sp == nil {
+		return nil, err
 	}
-	tmp, err := os.CreateTemp("", "vigil-cab-*")
+	return &spool{data: sp, n: sp.Size(), err: endErr(err, sp.Size(), f.size)}, nil
+}
+
+// Spool reads r to its end into memory, or into an unnamed temporary file
+// once past MemoryBudget bytes, and returns what it read. On a read error
+// it returns the bytes before the error with the error; src is nil only
+// when the temporary file failed. The file is removed as soon as it is
+// made, so no name is ever visible, and its space is freed when the last
+// reader lets go of it.
+func Spool(r io.Reader) (src format.Source, err error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, r, MemoryBudget+1)
+	if err == io.EOF || n <= MemoryBudget {
+		if err == io.EOF {
+			err = nil
+		}
+		return bytes.NewReader(buf.Bytes()), err
+	}
+	tmp, err := os.CreateTemp("", "vigil-*")
 	if err != nil {
 		return nil, err
 	}
 	os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, r)
-	var pe *os.PathError
-	if errors.As(err, &pe) && pe.Op == "write" {
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
 		return nil, err
 	}
-	return &spool{data: tmp, n: n, err: endErr(err, n, f.size)}, nil
+	m, err := io.Copy(tmp, &readOnly{r})
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		tmp.Close()
+		return nil, err
+	}
+	return io.NewSectionReader(tmp, 0, n+m), err
 }
+
+// readOnly hides a reader's WriteTo, so that io.Copy's errors come only
+// from reading or from the file.
+type readOnly struct{ r io.Reader }
+
+func (r *readOnly) Read(p []byte) (int, error) { return r.r.Read(p) }
 
 // endErr is the error for a folder that decompressed to n of size bytes.
 func endErr(err error, n, size int64) error {
