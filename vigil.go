@@ -5,7 +5,6 @@
 package vigil
 
 import (
-
 	"github.com/vigilsec/vigil/format"
 )
 
@@ -19,4 +18,3 @@ type Options struct {
 	// All lists every file in a scan report, not only those with findings.
 	All bool
 }
-
