@@ -17,6 +17,7 @@ const (
 	opWriteUninstaller    = 62 // WriteUninstaller
 	entrySize             = 28 // opcode + 6 params
 	numBlocks             = 8
+	blockSections         = 1
 	blockEntries          = 2
 	blockStrings          = 3
 	blockLangTables       = 4
@@ -30,7 +31,9 @@ type header struct {
 	entries []byte // entrySize bytes per entry
 	strs    []byte // the string table
 	unicode bool   // strings are UTF-16LE (makensis 3 default)
-	nsis2   bool   // ANSI strings use NSIS 2 codes (252..255), not 1..4
+	// sections: where the section records start, their count and size
+	secOff, secNum, secSize uint32
+	nsis2                   bool // ANSI strings use NSIS 2 codes (252..255), not 1..4
 }
 
 // parseHeader checks the block table and finds the entries and strings.
@@ -61,6 +64,9 @@ func parseHeader(raw []byte) (*header, error) {
 		return nil, fmt.Errorf("%w: %d script entries do not fit", errCorrupt, eNum)
 	}
 	h.entries = raw[eOff : eOff+eNum*entrySize]
+	if off, num := block(blockSections); num > 0 && off < eOff && (eOff-off)/num >= 24 {
+		h.secOff, h.secNum, h.secSize = off, num, (eOff-off)/num
+	}
 	h.strs = raw[sOff:lOff]
 	h.unicode = h.strs[0] == 0 && h.strs[1] == 0
 	if h.unicode && len(h.strs)%2 != 0 {

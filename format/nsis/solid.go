@@ -37,8 +37,8 @@ type blob struct {
 // readSolid decompresses the data block once and stores the file blocks
 // starting at the given positions (offsets in the data block). For the
 // positions in follow it also stores the block after, which holds the
-// uninstaller's data.
-func (a *archive) readSolid(positions []uint32, follow map[uint32]bool) *solidStore {
+// uninstaller's data. Up to budget bytes are kept in memory.
+func (a *archive) readSolid(positions []uint32, follow map[uint32]bool, budget int64) *solidStore {
 	s := &solidStore{blobs: make(map[uint32]*blob)}
 	positions = slices.Clone(positions)
 	slices.Sort(positions)
@@ -82,7 +82,7 @@ func (a *archive) readSolid(positions []uint32, follow map[uint32]bool) *solidSt
 			b.err = format.LimitError("entry bytes", a.lim.MaxEntryBytes)
 			continue
 		}
-		if used+size <= memBudget {
+		if used+size <= budget {
 			var buf bytes.Buffer
 			buf.Grow(int(min(size, 1<<20)))
 			_, err = io.CopyN(&buf, r, size)

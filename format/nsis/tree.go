@@ -1,6 +1,7 @@
 package nsis
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -48,6 +49,15 @@ func (a *archive) tree(h *header) *format.Tree {
 			Open:    func() (io.ReadCloser, error) { return a.open(it) },
 		})
 	}
+	if len(entries) < a.lim.MaxEntries || a.lim.MaxEntries == 0 {
+		text := h.render(a.comp, items)
+		entries = append(entries, format.Entry{
+			Name: a.namer.Clean(scriptName, -1),
+			Size: int64(len(text)),
+			Mode: 0o444,
+			Open: func() (io.ReadCloser, error) { return format.NopCloser(bytes.NewReader(text)), nil },
+		})
+	}
 	return format.NewTree(entries, a.namer.Problems())
 }
 
@@ -64,7 +74,7 @@ func (a *archive) offset(pos uint32) int64 {
 // of a solid installer's file reads all of them.
 func (a *archive) open(it item) (io.ReadCloser, error) {
 	if a.comp.solid {
-		a.solidOnce.Do(func() { a.solid = a.readSolid(a.positions, a.follow) })
+		a.solidOnce.Do(func() { a.solid = a.readSolid(a.positions, a.follow, memBudget) })
 	}
 	r, next, err := a.openBlock(it.pos)
 	if err != nil {

@@ -63,7 +63,7 @@ NSI
 
 build() { # NAME COMPRESSOR UNICODE
   script "$2" "$3" "$tmp/$1.exe" > "$tmp/$1.nsi"
-  cp -r src "$tmp/"
+  cp -a src "$tmp/"
   (cd "$tmp" && makensis -V1 "$1.nsi")
   cp "$tmp/$1.exe" "$1.exe"
 }
