@@ -184,3 +184,33 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyzer{}.Analyze(f)
 	}
 }
+
+func TestDotnetTypes(t *testing.T) {
+	f := load(t, "dotnet.exe")
+	fs := Analyzer{}.Analyze(f)
+	types := find(fs, RuleDotnetType)
+	var names []string
+	for _, ty := range types {
+		names = append(names, ty.Match)
+	}
+	if got := strings.Join(names, " "); got != "Acme.Tools.Greeter Acme.Tools.Updater Acme.Tools.Program" {
+		t.Errorf("types %q", got)
+	}
+	if !strings.Contains(types[0].Message, "Greet") {
+		t.Errorf("methods missing from %q", types[0].Message)
+	}
+	if refs := find(fs, RuleDotnetMemberRef); len(refs) != 1 || refs[0].Match != "System.Diagnostics.Process::Start" {
+		t.Errorf("member refs %+v", refs)
+	}
+	if maxLevel(fs) > report.Low {
+		t.Errorf("honest assembly at %v", maxLevel(fs))
+	}
+}
+
+func TestDotnetStager(t *testing.T) {
+	fs := Analyzer{}.Analyze(load(t, "fail_stager.exe"))
+	got := find(fs, RuleDotnetLoader)
+	if len(got) != 1 || got[0].Level != report.High || got[0].Match != "System.Reflection.Assembly::Load + System.Convert::FromBase64String" {
+		t.Errorf("stager: %+v", fs)
+	}
+}

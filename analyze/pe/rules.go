@@ -28,6 +28,7 @@ const (
 	RuleDataAfterCert    = "pe.data-after-signature"
 	RuleDotnetType       = "dotnet.type"
 	RuleDotnetMemberRef  = "dotnet.member-ref"
+	RuleDotnetLoader     = "dotnet.loader"
 	RuleSignerChanged    = "sig.signer-changed"
 	RuleCertRenewed      = "sig.certificate-changed"
 	RuleStrangerSigner   = "sig.stranger-signer"
@@ -58,6 +59,7 @@ var rules = []report.Rule{
 	rule(RuleDataAfterCert, report.Medium, "data after the certificate table", "Bytes follow the certificate table, where no tool that signs puts them."),
 	rule(RuleDotnetType, report.Low, ".NET type", "A type the assembly defines, listed so that a type added in a new release shows in a diff."),
 	rule(RuleDotnetMemberRef, report.Medium, ".NET reference to a risky API", "The assembly calls a framework API that loads code, starts processes or downloads (Assembly.Load, Process.Start, WebClient)."),
+	rule(RuleDotnetLoader, report.High, ".NET assembly loads decoded or downloaded code", "The assembly both loads assemblies or function pointers at run time and decodes, decrypts or downloads bytes: the shape of a stager that hides its payload."),
 	rule(RuleSignerChanged, report.High, "signer changed", "The binary at this path was signed by a different subject in the previous release."),
 	rule(RuleCertRenewed, report.Low, "signing certificate changed", "Same signer subject, different certificate: usually a renewal."),
 	rule(RuleStrangerSigner, report.High, "signed by a stranger", "The binary is signed by a subject that signs nothing else in the release. High for a binary new in the release, medium in a scan (bundled third-party redistributables look the same)."),

@@ -49,3 +49,4 @@ sign "$T/hello.exe" timestamped.exe halyard -TSA-certs "$T/tsa.crt" -TSA-key "$T
 
 # a .NET assembly
 mcs -nologo -out:dotnet.exe src/Hello.cs
+mcs -nologo -out:fail_stager.exe src/Stager.cs
