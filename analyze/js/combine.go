@@ -21,7 +21,7 @@ func (f *file) combinations() {
 		if has(f.dynamic) {
 			with = append(with, "dynamic code")
 		}
-		if has(f.credential) || has(f.envDump) || has(f.hook) {
+		if has(f.credential) || has(f.envDump) || has(f.hook) || has(f.wallet) {
 			with = append(with, "credential or API hooking")
 		}
 		if len(with) > 0 {
@@ -36,6 +36,10 @@ func (f *file) combinations() {
 	if has(f.envDump) && has(f.network) {
 		f.combo(f.envDump, report.High, "whole environment + network",
 			"reads the whole environment ("+f.findings[f.envDump].Match+") in a file that also talks to the network")
+	}
+	if has(f.wallet) && has(f.hook) {
+		f.combo(f.hook, report.High, "wallet provider + request hook",
+			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
 	}
 	if has(f.dynamic) && has(f.decode) {
 		f.combo(f.dynamic, report.High, "decoded data + dynamic code",

@@ -19,14 +19,14 @@ type file struct {
 
 	// Capabilities, each the index of the finding that first showed it
 	// (-1 if none), for the combination rules.
-	obfuscated, network, exec, dynamic, decode, credential, envDump, hook int
+	obfuscated, network, exec, dynamic, decode, credential, envDump, hook, wallet int
 }
 
 func newFile(src []byte) *file {
 	return &file{
 		src: src, toks: tokenize(src), seen: map[string]int{},
 		obfuscated: -1, network: -1, exec: -1, dynamic: -1, decode: -1,
-		credential: -1, envDump: -1, hook: -1,
+		credential: -1, envDump: -1, hook: -1, wallet: -1,
 	}
 }
 

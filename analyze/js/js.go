@@ -47,7 +47,7 @@ func Inspect(src []byte) (out []report.Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = []report.Finding{{
-				Rule:    "js.analyzer-error",
+				Rule:    RuleAnalyzerError,
 				Level:   report.Low,
 				Message: fmt.Sprintf("the JavaScript analyzer failed on this file: %v", r),
 				Match:   report.Snippet(fmt.Sprint(r)),

@@ -20,6 +20,7 @@ const (
 	RuleCredential     = "js.credential-path"
 	RuleHook           = "js.hook"
 	RuleCombination    = "js.combination"
+	RuleAnalyzerError  = "js.analyzer-error"
 )
 
 var rules = []report.Rule{
@@ -54,5 +55,7 @@ var rules = []report.Rule{
 	{ID: RuleHook, Level: report.Medium, Summary: "replaces a browser API or wallet provider",
 		Help: "window.fetch =, XMLHttpRequest.prototype.open/send =, window.ethereum or window.solana: how clippers rewrite requests and transactions."},
 	{ID: RuleCombination, Level: report.Critical, Summary: "dangerous combination in one file",
-		Help: "Obfuscation together with network use or code execution, credential or environment reads together with network use, or execution of decoded or downloaded code."},
+		Help: "Obfuscation together with network use or code execution, credential or environment reads together with network use, a wallet provider together with request hooks, or execution of decoded data."},
+	{ID: RuleAnalyzerError, Level: report.Low, Summary: "the JavaScript analyzer failed",
+		Help: "An internal error stopped the analysis of this file; its other findings are missing. Please report it."},
 }

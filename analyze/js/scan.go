@@ -2,6 +2,7 @@ package js
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/tdewolff/parse/v2/js"
@@ -119,7 +120,7 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 			mark(&f.hook, f.add(RuleHook, report.Medium, f.off(i), string(name)+".fetch =",
 				"replaces "+string(name)+".fetch: every response the page reads passes through this code"))
 		case prop == "ethereum" || prop == "solana" || prop == "phantom":
-			mark(&f.hook, f.add(RuleHook, report.Medium, f.off(i), "window."+prop,
+			mark(&f.wallet, f.add(RuleHook, report.Medium, f.off(i), "window."+prop,
 				"reaches the injected wallet provider window."+prop+", which signs transactions"))
 		}
 	}
@@ -255,13 +256,22 @@ func (f *file) execCall(i int, name string) {
 	}
 	mark(&f.exec, f.add(RuleExec, report.Medium, f.off(i), match, "starts a program with "+name+"()"))
 	if f.detachedHidden(from, to) {
-		f.add(RuleHiddenProcess, report.Medium, f.off(i), name+": detached, windowsHide",
-			"starts a detached process with no window, which outlives its parent unseen")
+		// A hidden, detached shell is a dropper's hallmark; an updater
+		// starts its installer, not cmd.exe.
+		level, what := report.Medium, "a detached process"
+		if shellName.MatchString(cmd) {
+			level, what = report.High, "a detached shell"
+		}
+		mark(&f.exec, f.add(RuleHiddenProcess, level, f.off(i), name+": detached, windowsHide",
+			"starts "+what+" with no window, which outlives its parent unseen"))
 	}
 	if cmd != "" {
 		f.command(cmd, f.off(at))
 	}
 }
+
+// shellName matches a command line that starts a shell interpreter.
+var shellName = regexp.MustCompile(`(?i)^\s*(\S*[/\\])?(cmd(\.exe)?|powershell(\.exe)?|pwsh(\.exe)?|(ba|z|da)?sh|wscript(\.exe)?|cscript(\.exe)?|mshta(\.exe)?)(\s|$)`)
 
 // options returns where the options object starts in the arguments
 // [from, to), or to: the command line is what comes before it.

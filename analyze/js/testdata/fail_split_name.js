@@ -1,0 +1,2 @@
+var name = 'chi' + 'ld_pro' + 'cess';
+require(name).exec('id');
