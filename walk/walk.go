@@ -347,6 +347,9 @@ func (w *Walker) read(r io.Reader, declared, limit int64, whole bool) (*content,
 		stream = bytes.NewReader(c.all)
 	}
 	held := &heldWriter{max: w.MaxHeld}
+	if declared > 0 && c.all == nil {
+		held.buf = make([]byte, 0, min(declared, w.MaxHeld))
+	}
 	n, cerr := io.Copy(io.MultiWriter(h, held), stream)
 	if err == nil {
 		err = cerr
