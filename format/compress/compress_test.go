@@ -154,3 +154,25 @@ func TestSpool(t *testing.T) {
 		t.Errorf("spool file %s still has a name: %v", s.f.Name(), err)
 	}
 }
+
+func TestXzDict(t *testing.T) {
+	b, err := os.ReadFile("testdata/app.js.xz") // xz -9: 64 MiB
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dict, ok := xzDict(b); !ok || dict != 64<<20 {
+		t.Fatalf("xzDict = %d, %v; want %d", dict, ok, 64<<20)
+	}
+	// The same stream declaring a 1.5 GiB dictionary is refused before
+	// the decoder allocates it.
+	big := bytes.Clone(b)
+	size := (int(big[12]) + 1) * 4
+	i := bytes.Index(big[12:12+size], []byte{0x21, 0x01}) + 12
+	big[i+2] = 37 // 1.5 GiB
+	if dict, _ := xzDict(big); dict != 3<<29 {
+		t.Fatalf("patched xzDict = %d", dict)
+	}
+	if _, err := NewReader(Xz, bytes.NewReader(big)); err == nil || !strings.Contains(err.Error(), "dictionary") {
+		t.Fatalf("NewReader of a 1.5 GiB dictionary: %v", err)
+	}
+}

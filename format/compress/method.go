@@ -8,7 +8,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
 )
 
 // Method is a stream compression method, recognised by its magic number.
@@ -74,11 +73,7 @@ func NewReader(m Method, r io.Reader) (io.ReadCloser, error) {
 	case Gzip:
 		return gzip.NewReader(r)
 	case Xz:
-		x, err := xz.NewReader(r)
-		if err != nil {
-			return nil, err
-		}
-		return io.NopCloser(x), nil
+		return newXzReader(r)
 	case Zstd:
 		d, err := zstd.NewReader(r,
 			zstd.WithDecoderConcurrency(1),

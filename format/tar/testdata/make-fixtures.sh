@@ -25,7 +25,7 @@ chmod -R u=rwX,go=rX "$work/ok"
 (cd "$work/ok" && $T --format=gnu -cf "$here/ok.tar" package)
 (cd "$work/ok" && $T --format=pax --pax-option=delete=atime,delete=ctime -cf "$here/ok.pax.tar" package)
 gzip -9 -n -c ok.tar > ok.tar.gz
-xz -9 -c ok.tar > ok.tar.xz
+xz -6 -c ok.tar > ok.tar.xz
 zstd -q -19 -c ok.tar > ok.tar.zst
 bzip2 -9 -c ok.tar > ok.tar.bz2
 # ok.concat.tar.gz: ok.tar in two gzip members, as Alpine packages are.
