@@ -64,25 +64,7 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 		return nil, format.ErrNotFormat
 	}
 	defer r.Close()
-	return index(r, nil, lim, streamBudget(lim, src.Size()))
-}
-
-// minStreamBudget is the least a compressed tar may unpack to, whatever
-// its size, matching the walker's floor for its bomb check.
-const minStreamBudget = 64 << 20
-
-// streamBudget bounds the bytes decompressed while indexing a compressed
-// tar of packed bytes: the walker checks ratios on what it reads, but
-// indexing unpacks everything before the walker reads a byte.
-func streamBudget(lim format.Limits, packed int64) int64 {
-	budget := lim.MaxTotalBytes
-	if lim.MaxRatio > 0 && packed > 0 && packed <= budget/lim.MaxRatio {
-		budget = max(lim.MaxRatio*packed, minStreamBudget)
-	}
-	if lim.MaxTotalBytes > 0 {
-		budget = min(budget, lim.MaxTotalBytes)
-	}
-	return budget
+	return index(r, nil, lim, compress.Budget(lim, src.Size()))
 }
 
 // OpenStream indexes the tar read from r, which may be compressed with any

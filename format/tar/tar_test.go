@@ -251,16 +251,6 @@ func TestBomb(t *testing.T) {
 	if len(p) != 1 || p[0].Rule != format.RuleEntryTooLarge || !strings.Contains(p[0].Message, format.ErrLimit.Error()) {
 		t.Errorf("archive over MaxTotalBytes: problems %+v", p)
 	}
-	// The ratio bound: 50 KB may unpack to at most 64 MiB with ratio 1.
-	lim = format.DefaultLimits
-	lim.MaxRatio = 1
-	if got := streamBudget(lim, 50_000); got != minStreamBudget {
-		t.Errorf("streamBudget = %d, want %d", got, minStreamBudget)
-	}
-	lim.MaxRatio = 1000
-	if got := streamBudget(lim, 1<<20); got != 1000<<20 {
-		t.Errorf("streamBudget = %d, want %d", got, 1000<<20)
-	}
 }
 
 func TestEntryLimit(t *testing.T) {
