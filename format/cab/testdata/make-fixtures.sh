@@ -21,6 +21,24 @@ if [ -d "${MSPACK:-/tmp/mspack/libmspack-0.11alpha}" ]; then
 	cp "$t/lzx-main-tree-no-lengths.cab" fail_lzx_notree.cab
 fi
 
+# lzx_e8.cab: LZX with a 2^16 window and E8 call translation, cycling
+# through verbatim, aligned and uncompressed blocks that end inside frames,
+# written by package lzxenc (no Linux tool writes LZX) and checked here
+# with cabextract, whose libmspack decoder is the reference.
+rm -rf src && mkdir src
+seq 1 10000 > src/numbers.txt
+python3 -c '
+import random, struct, sys
+r = random.Random(7)
+out = bytearray()
+while len(out) < 60000:
+    out += b"\x55\x48\x89\xe5\xe8" + struct.pack("<i", r.randrange(-5000, 70000))
+    out += bytes(r.choice(b"abcdefgh") for _ in range(r.randrange(0, 12)))
+sys.stdout.buffer.write(out)' > src/calls.bin
+(cd src && E8=1 go run ../mklzx.go ../lzx_e8.cab 16 numbers.txt calls.bin)
+cabextract -t lzx_e8.cab >/dev/null
+rm -rf src
+
 # fail_truncated.cab: mszip.cab cut in the middle of its data blocks.
 head -c 20000 mszip.cab > fail_truncated.cab
 

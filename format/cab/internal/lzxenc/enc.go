@@ -87,7 +87,7 @@ type encoder struct {
 	r       [3]int
 	mainLen []uint8 // previous block's lengths, the base of the deltas
 	lenLen  []uint8
-	head    map[uint32]int
+	head    []int // most recent position of each hash, -1 for none
 	prev    []int
 }
 
@@ -103,7 +103,10 @@ func Encode(data []byte, o Options) ([]byte, []int) {
 	}
 	e := &encoder{
 		o: o, data: append([]byte(nil), data...), slots: slotsFor[o.WindowBits-15],
-		r: [3]int{1, 1, 1}, head: map[uint32]int{}, prev: make([]int, len(data)),
+		r: [3]int{1, 1, 1}, head: make([]int, 1<<16), prev: make([]int, len(data)),
+	}
+	for i := range e.head {
+		e.head[i] = -1
 	}
 	e.mainLen = make([]uint8, 256+e.slots*8)
 	e.lenLen = make([]uint8, 250)
@@ -292,18 +295,16 @@ func (e *encoder) writeLengths(prev, lens []uint8) {
 	}
 }
 
-func hash3(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 }
+func hash3(b []byte) uint32 {
+	return (uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16) * 2654435761 >> 16
+}
 
 func (e *encoder) insert(p int) {
 	if p+3 > len(e.data) {
 		return
 	}
 	h := hash3(e.data[p:])
-	if q, ok := e.head[h]; ok {
-		e.prev[p] = q
-	} else {
-		e.prev[p] = -1
-	}
+	e.prev[p] = e.head[h]
 	e.head[h] = p
 }
 
@@ -323,8 +324,8 @@ func (e *encoder) tokenize(start, end int) []token {
 			}
 		}
 		if bestLen < 3 && p+3 <= len(e.data) {
-			q, ok := e.head[hash3(e.data[p:])]
-			for tries := 0; ok && q >= 0 && tries < 16; tries++ {
+			q := e.head[hash3(e.data[p:])]
+			for tries := 0; q >= 0 && tries < 16; tries++ {
 				if p-q > maxOff {
 					break
 				}
