@@ -132,10 +132,11 @@ func (db *database) read(f *mscfb.File, max int64) (b []byte, err error) {
 	return b, nil
 }
 
-// spool copies stream f to a Source: memory or an unnamed temporary file.
-func (db *database) spool(f *mscfb.File) (format.Source, error) {
-	if f.Size > db.lim.MaxEntryBytes && db.lim.MaxEntryBytes > 0 {
-		return nil, format.LimitError("entry bytes", db.lim.MaxEntryBytes)
+// spool copies stream f, at most max bytes, to a Source: memory or an
+// unnamed temporary file.
+func (db *database) spool(f *mscfb.File, max int64) (format.Source, error) {
+	if f.Size > max && max > 0 {
+		return nil, format.LimitError("stream bytes", max)
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -265,7 +266,7 @@ func (db *database) listCabinet(name string, paths map[string]string) {
 		return
 	}
 	db.markUsed(name)
-	src, err := db.spool(f)
+	src, err := db.spool(f, db.lim.MaxTotalBytes)
 	if src == nil {
 		db.problem("", -1, format.RuleMalformed, "cabinet %q: %v", name, err)
 		return
@@ -328,7 +329,7 @@ func (db *database) listStreams() {
 			Size: f.Size,
 			Mode: 0o444,
 			Open: func() (io.ReadCloser, error) {
-				src, err := db.spool(f)
+				src, err := db.spool(f, db.lim.MaxEntryBytes)
 				if src == nil {
 					return nil, err
 				}
