@@ -56,6 +56,10 @@ func newArchive(src format.Source, base int64, fh firstHeader, lim format.Limits
 		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
 	}
 	a.comp = detect(sig, fh.headerLen)
+	a.comp.maxOut = max(lim.MaxEntryBytes, int64(fh.headerLen)+4)
+	if a.comp.solid {
+		a.comp.maxOut = lim.MaxTotalBytes
+	}
 	if err := a.readHeader(); err != nil {
 		return nil, err
 	}

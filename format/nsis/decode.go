@@ -32,6 +32,9 @@ type compression struct {
 	// filter is set when every LZMA stream starts with a filter byte
 	// (0: none, 1: x86 BCJ) before its properties.
 	filter bool
+	// maxOut is the most bytes any one stream may produce; the LZMA
+	// dictionary never needs to be larger.
+	maxOut int64
 }
 
 // detect reads the method from the bytes that follow the first header, as
@@ -87,9 +90,9 @@ func isLZMA(p []byte) (ok, filter bool) {
 func isBzip2(p []byte) bool { return p[0] == 0x31 && p[1] < 14 }
 
 // maxDict bounds the LZMA dictionary allocated for one stream: makensis
-// allows at most 1 GB but defaults to 8 MB, and a hostile header must not
-// make us allocate a gigabyte.
-const maxDict = 256 << 20
+// defaults to 8 MB, and a hostile header must not make us allocate a
+// gigabyte.
+const maxDict = 128 << 20
 
 // decompressor returns a reader of the decompressed stream r.
 func (c compression) decompressor(r io.Reader) (io.Reader, error) {
@@ -102,15 +105,17 @@ func (c compression) decompressor(r io.Reader) (io.Reader, error) {
 	case methodBzip2:
 		return newBzip2Reader(br), nil
 	case methodLZMA:
-		return newLZMA(br, c.filter)
+		return newLZMA(br, c.filter, c.maxOut)
 	}
 	return nil, errors.New("unknown compression")
 }
 
 // newLZMA reads NSIS's LZMA stream: an optional filter byte, the five
 // property bytes and raw LZMA data. ulikunitz/xz/lzma wants the 13-byte
-// .lzma header, so we give it one with the size unknown.
-func newLZMA(r *bufio.Reader, filter bool) (io.Reader, error) {
+// .lzma header, so we give it one with the size unknown. The dictionary is
+// cut to maxOut: no match can reach further back than the output the
+// caller will read.
+func newLZMA(r *bufio.Reader, filter bool, maxOut int64) (io.Reader, error) {
 	bcj := false
 	if filter {
 		f, err := r.ReadByte()
@@ -129,6 +134,10 @@ func newLZMA(r *bufio.Reader, filter bool) (io.Reader, error) {
 	dict := binary.LittleEndian.Uint32(hdr[1:])
 	if dict > maxDict {
 		return nil, errors.New("LZMA dictionary too large")
+	}
+	if maxOut > 0 && int64(dict) > maxOut {
+		dict = uint32(max(maxOut, lzma.MinDictCap))
+		binary.LittleEndian.PutUint32(hdr[1:], dict)
 	}
 	binary.LittleEndian.PutUint64(hdr[5:], ^uint64(0))
 	lr, err := lzma.ReaderConfig{DictCap: maxDict}.NewReader(io.MultiReader(bytesReader(hdr[:]), r))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -50,7 +51,11 @@ func (a *archive) readSolid(positions []uint32, follow map[uint32]bool, budget i
 		return s
 	}
 	// The pass reads at most MaxTotalBytes, so a bomb stops here.
-	r := format.LimitReader(dec, a.lim.MaxTotalBytes)
+	total := a.lim.MaxTotalBytes
+	if total <= 0 {
+		total = math.MaxInt64
+	}
+	r := format.LimitReader(dec, total)
 	cur := int64(0)
 	var used int64
 	for i := 0; i < len(positions); i++ {
