@@ -1,0 +1,142 @@
+package dmg
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/vigilsec/vigil/format"
+)
+
+func read(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func need7zz(t *testing.T) {
+	if _, err := exec.LookPath(Program); err != nil {
+		t.Skip("7zz not installed")
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	need7zz(t)
+	if !Format.Match("hello.dmg", nil) || Format.Match("hello.img", nil) {
+		t.Error("Match is not by .dmg name")
+	}
+	tree, err := Open(bytes.NewReader(read(t, "hello.dmg")), format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == "Applications" {
+			return err
+		}
+		b, err := fs.ReadFile(tree, p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(b), p))
+		return nil
+	})
+	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+	if got, want := strings.Join(lines, ""), string(read(t, "hello.dmg.sha256")); got != want {
+		t.Errorf("files differ from the source tree:\ngot:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := fs.Stat(tree, "Applications"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCorrupt(t *testing.T) {
+	need7zz(t)
+	tree, err := Open(bytes.NewReader(read(t, "fail_corrupt.dmg")), format.DefaultLimits)
+	if err != nil {
+		return // 7zz refused to list it: reported by the walker
+	}
+	failed := false
+	fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if _, err := fs.ReadFile(tree, p); err != nil {
+				failed = true
+			}
+		}
+		return nil
+	})
+	if !failed {
+		t.Error("every file of a corrupt image read without error")
+	}
+}
+
+func TestNotDMG(t *testing.T) {
+	if _, err := Open(bytes.NewReader(read(t, "fail_nokoly.dmg")), format.DefaultLimits); !errors.Is(err, format.ErrNotFormat) {
+		t.Errorf("no koly: %v", err)
+	}
+}
+
+func TestNo7zz(t *testing.T) {
+	old := Program
+	Program = "7zz-not-installed-here"
+	defer func() { Program = old }()
+	_, err := Format.Open("hello.dmg", bytes.NewReader(read(t, "hello.dmg")), format.DefaultLimits)
+	if !errors.Is(err, ErrNo7zz) || err.Error() != "DMG not opened: 7zz not installed" {
+		t.Errorf("Open = %v", err)
+	}
+}
+
+func TestParseListing(t *testing.T) {
+	out := "Listing archive: /dev/fd/3\n--\nPath = /dev/fd/3\nType = Dmg\n----------\n" +
+		"Path = a = b\nFolder = -\nSize = 12\nModified = 2023-11-14 22:13:20\nSymbolic Link = \n\n" +
+		"Path = dir\nFolder = +\nSize = \n\n" +
+		"Path = link\nSize = 0\nSymbolic Link = /Applications\n"
+	items, err := parseListing([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 3 || items[0].path != "a = b" || items[0].size != 12 || items[0].modTime.Year() != 2023 ||
+		!items[1].dir || items[2].link != "/Applications" {
+		t.Errorf("items = %+v", items)
+	}
+	if _, err := parseListing([]byte("Listing archive: x\n")); err == nil {
+		t.Error("no items: no error")
+	}
+}
+
+func FuzzParseListing(f *testing.F) {
+	f.Add([]byte("--\nPath = x\n----------\nPath = a\nSize = 1\n\nPath = b\nFolder = +\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, err := parseListing(b)
+		if err != nil {
+			return
+		}
+		x := &sevenZip{}
+		x.tree(items, format.DefaultLimits)
+	})
+}
+
+func BenchmarkOpen(b *testing.B) {
+	if _, err := exec.LookPath(Program); err != nil {
+		b.Skip("7zz not installed")
+	}
+	data := read(b, "hello.dmg")
+	for b.Loop() {
+		tree, err := Open(bytes.NewReader(data), format.DefaultLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fs.ReadFile(tree, "MyApp.app/Contents/Resources/data.txt")
+	}
+}
