@@ -14,9 +14,11 @@ import (
 	"github.com/vigilsec/vigil/analyze"
 	"github.com/vigilsec/vigil/analyze/pe"
 	"github.com/vigilsec/vigil/blob"
+	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/ledger"
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/store"
+	"github.com/vigilsec/vigil/walk"
 )
 
 const critical = report.Critical
@@ -72,6 +74,9 @@ func (w *Watcher) observe(ctx context.Context, a artifact, c store.Commit, extra
 		}
 		var scan, diff *report.Report
 		scan, diff, err = w.analyze(ctx, path, a.Name, base)
+		if err == nil {
+			err = unreadable(scan)
+		}
 		switch {
 		case err != nil:
 			verdict = Unparsed
@@ -177,6 +182,23 @@ func (w *Watcher) checks(ctx context.Context, a artifact) ([]Alert, error) {
 		})
 	}
 	return out, nil
+}
+
+// unreadable returns an error when the analysis could not open the
+// artifact itself: its own container was malformed or unreadable, so the
+// scan saw nothing inside it and its risk says nothing.
+func unreadable(r *report.Report) error {
+	for _, f := range r.Files {
+		if strings.Contains(f.Path, walk.Sep) {
+			continue
+		}
+		for _, fd := range f.Findings {
+			if fd.Rule == walk.RuleOpen || fd.Rule == format.RuleMalformed {
+				return fmt.Errorf("%s: %s", fd.Rule, fd.Message)
+			}
+		}
+	}
+	return nil
 }
 
 func previous(o store.Observation) *Previous {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -220,3 +221,5 @@ func sha(b []byte) string {
 var _ = fmt.Sprint
 
 func storetestSQLite(t testing.TB) string { return filepath.Join(t.TempDir(), "vigil.db") }
+
+func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }
