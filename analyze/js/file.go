@@ -13,7 +13,8 @@ import (
 type file struct {
 	src      []byte
 	toks     []tok
-	lines    []int // byte offset of each line start, built on first use
+	lines    []int   // byte offset of each line start, built on first use
+	pairs    []int32 // index of the matching bracket, built on first use
 	findings []report.Finding
 	seen     map[string]int // rule + match → index in findings
 
@@ -82,26 +83,33 @@ func (f *file) member(i int) bool {
 	return f.typ(i-1) == js.DotToken || f.typ(i-1) == js.OptChainToken
 }
 
-// maxArgTokens bounds the look-ahead for a call's closing parenthesis, so
-// that each call costs at most this much however the file nests.
+// maxArgTokens bounds how many tokens of one call's arguments a rule
+// reads, so that calls nested in calls cost linear time overall.
 const maxArgTokens = 400
 
 // closing returns the index of the bracket closing the one at open, or
-// -1 if it is not within maxArgTokens.
+// -1 if it is unbalanced. The pairs are found once, with a stack.
 func (f *file) closing(open int) int {
-	depth := 0
-	for i := open; i < len(f.toks) && i < open+maxArgTokens; i++ {
-		switch f.toks[i].t {
-		case js.OpenParenToken, js.OpenBracketToken, js.OpenBraceToken, js.TemplateStartToken:
-			depth++
-		case js.CloseParenToken, js.CloseBracketToken, js.CloseBraceToken, js.TemplateEndToken:
-			depth--
-			if depth == 0 {
-				return i
+	if f.pairs == nil {
+		f.pairs = make([]int32, len(f.toks))
+		var stack []int32
+		for i, t := range f.toks {
+			f.pairs[i] = -1
+			switch t.t {
+			case js.OpenParenToken, js.OpenBracketToken, js.OpenBraceToken, js.TemplateStartToken:
+				stack = append(stack, int32(i))
+			case js.CloseParenToken, js.CloseBracketToken, js.CloseBraceToken, js.TemplateEndToken:
+				if n := len(stack); n > 0 {
+					f.pairs[stack[n-1]] = int32(i)
+					stack = stack[:n-1]
+				}
 			}
 		}
 	}
-	return -1
+	if open < 0 || open >= len(f.pairs) {
+		return -1
+	}
+	return int(f.pairs[open])
 }
 
 // args returns the token range (open+1, close) of the call whose "(" is
@@ -119,6 +127,9 @@ func (f *file) literalArgs(from, to int) bool {
 	if to < 0 {
 		return false
 	}
+	if to-from > maxArgTokens {
+		return false
+	}
 	for i := from; i < to; i++ {
 		switch t := f.toks[i].t; {
 		case f.isStr(i), t == js.CommaToken, t == js.AddToken:
@@ -134,7 +145,7 @@ func (f *file) literalArgs(from, to int) bool {
 func (f *file) literals(from, to int) (string, int) {
 	var b bytes.Buffer
 	first := -1
-	for i := from; i < to && i < len(f.toks); i++ {
+	for i := from; i < to && i < len(f.toks) && i < from+maxArgTokens; i++ {
 		switch f.toks[i].t {
 		case js.StringToken, js.TemplateToken, js.TemplateStartToken, js.TemplateMiddleToken, js.TemplateEndToken:
 			v := f.templatePiece(i)

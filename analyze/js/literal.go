@@ -114,6 +114,9 @@ func (f *file) charCodes(i int) {
 	if to < 0 {
 		return
 	}
+	if to-from > 2*maxArgTokens {
+		return
+	}
 	var b strings.Builder
 	for j := from; j < to; j++ {
 		switch {

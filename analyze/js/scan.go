@@ -229,7 +229,7 @@ func (f *file) dynamicCall(i, open int, label string) {
 
 // decodes reports whether the tokens [from, to) decode or decrypt data.
 func (f *file) decodes(from, to int) bool {
-	for j := from; j < to; j++ {
+	for j := from; j < to && j < from+maxArgTokens; j++ {
 		switch string(f.text(j)) {
 		case "atob", "fromCharCode", "createDecipher", "createDecipheriv", "decipher":
 			return true
@@ -277,7 +277,7 @@ var shellName = regexp.MustCompile(`(?i)^\s*(\S*[/\\])?(cmd(\.exe)?|powershell(\
 // [from, to), or to: the command line is what comes before it.
 func (f *file) options(from, to int) int {
 	depth := 0
-	for j := from; j < to; j++ {
+	for j := from; j < to && j < from+maxArgTokens; j++ {
 		switch f.toks[j].t {
 		case js.OpenBraceToken:
 			if depth == 0 {
@@ -297,7 +297,7 @@ func (f *file) options(from, to int) int {
 // detached child without a window.
 func (f *file) detachedHidden(from, to int) bool {
 	detached, hidden := false, false
-	for j := from; j < to; j++ {
+	for j := from; j < to && j < from+maxArgTokens; j++ {
 		if f.is(j+1, ":") && (f.typ(j+2) == js.TrueToken || f.is(j+2, "!") && f.is(j+3, "0")) {
 			switch string(f.text(j)) {
 			case "detached":

@@ -1,0 +1,38 @@
+package js
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigilsec/vigil/report"
+)
+
+// FuzzAnalyze checks that no input makes the analyzer panic, loop or
+// return a finding without its evidence. Seeds: every fixture, and the
+// corpus in testdata/fuzz/FuzzAnalyze.
+func FuzzAnalyze(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.*s*"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("eval(`${a}`/"))
+	f.Add([]byte("'\\u{110000}\\x"))
+	f.Add([]byte("x = /[/]/ / 2; require(`a${b}`)"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fs := Inspect(src)
+		if len(fs) > maxFindings+1 {
+			t.Fatalf("%d findings", len(fs))
+		}
+		for _, fd := range fs {
+			if fd.Rule == RuleAnalyzerError {
+				t.Fatalf("analyzer panicked: %s", fd.Message)
+			}
+			if fd.Offset < 0 || fd.Offset > int64(len(src)) || fd.Line < 1 || len(fd.Match) > report.MaxMatch+3 {
+				t.Fatalf("bad evidence: %+v", fd)
+			}
+		}
+	})
+}
