@@ -1,0 +1,215 @@
+package sevenzip
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/vigilsec/vigil/format"
+)
+
+func openFile(t testing.TB, name string, lim format.Limits) fs.FS {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Format.Match(name, format.Head(bytes.NewReader(b), 4096)) {
+		t.Fatalf("%s: Match = false", name)
+	}
+	fsys, err := Format.Open(name, bytes.NewReader(b), lim)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return fsys
+}
+
+// listing returns "sha256  path" lines for every file in fsys, sorted by
+// path, in sha256sum's format, and the read errors by path.
+func listing(t testing.TB, fsys fs.FS) (string, map[string]error) {
+	t.Helper()
+	var lines []string
+	errs := map[string]error{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs[p] = err
+			return nil
+		}
+		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sorted(lines), errs
+}
+
+// sorted sorts "sha256  path" lines by path, as LC_ALL=C sort -k2 does.
+func sorted(lines []string) string {
+	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+	return strings.Join(lines, "")
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestRoundTrip(t *testing.T) {
+	for name, want := range map[string]string{
+		"ok.7z":       "testdata/ok.7z.sha256",
+		"nonsolid.7z": "testdata/ok.7z.sha256",
+		"solid.7z":    "testdata/solid.7z.sha256",
+	} {
+		fsys := openFile(t, name, format.DefaultLimits)
+		got, errs := listing(t, fsys)
+		if len(errs) != 0 {
+			t.Errorf("%s: read errors %v", name, errs)
+		}
+		if w := readFile(t, want); got != w {
+			t.Errorf("%s: listing:\n%.2000s\nwant (%s):\n%.2000s", name, got, want, w)
+		}
+		if p := fsys.(format.ProblemReporter).Problems(); len(p) != 0 {
+			t.Errorf("%s: problems %v", name, p)
+		}
+	}
+}
+
+// TestTool compares the listing with what 7zz extracts.
+func TestTool(t *testing.T) {
+	if _, err := exec.LookPath("7zz"); err != nil {
+		t.Skip("7zz not installed")
+	}
+	for _, name := range []string{"ok.7z", "solid.7z"} {
+		dir := t.TempDir()
+		if out, err := exec.Command("7zz", "x", "-bd", "-snl", "-o"+dir, "testdata/"+name).CombinedOutput(); err != nil {
+			t.Fatalf("7zz x %s: %v\n%s", name, err, out)
+		}
+		got, _ := listing(t, openFile(t, name, format.DefaultLimits))
+		if tool := dirListing(t, dir); got != tool {
+			t.Errorf("%s: listing:\n%.2000s\n7zz extracted:\n%.2000s", name, got, tool)
+		}
+	}
+}
+
+// dirListing is listing for a directory a real tool extracted into; a
+// symbolic link's content is its target, as in the archive.
+func dirListing(t testing.TB, dir string) string {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		var b []byte
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			b = []byte(target)
+		} else if b, err = os.ReadFile(p); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), filepath.ToSlash(rel)))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sorted(lines)
+}
+
+func TestCorrupt(t *testing.T) {
+	_, errs := listing(t, openFile(t, "fail_corrupt.7z", format.DefaultLimits))
+	if len(errs) != 1 || errs["app/lib/deep/numbers.txt"] == nil {
+		t.Errorf("read errors %v; want one, for the corrupted numbers.txt", errs)
+	}
+}
+
+func TestEncrypted(t *testing.T) {
+	_, errs := listing(t, openFile(t, "fail_encrypted.7z", format.DefaultLimits))
+	if len(errs) != 1 || !errors.Is(errs["app/index.js"], ErrEncrypted) {
+		t.Errorf("read errors %v; want ErrEncrypted for app/index.js", errs)
+	}
+	b, err := os.ReadFile("testdata/fail_encrypted_header.7z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Format.Open("x.7z", bytes.NewReader(b), format.DefaultLimits); !errors.Is(err, ErrEncrypted) {
+		t.Errorf("Open with an encrypted file list: %v, want ErrEncrypted", err)
+	}
+}
+
+func TestTruncated(t *testing.T) {
+	b, err := os.ReadFile("testdata/fail_truncated.7z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Format.Open("fail_truncated.7z", bytes.NewReader(b), format.DefaultLimits)
+	if err == nil || errors.Is(err, format.ErrNotFormat) {
+		t.Fatalf("Open of a 7z cut in half: %v; want an error that is not ErrNotFormat", err)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	lim := format.DefaultLimits
+	lim.MaxEntryBytes = 100
+	fsys := openFile(t, "ok.7z", lim)
+	_, errs := listing(t, fsys)
+	if len(errs) != 1 || !errors.Is(errs["app/lib/deep/numbers.txt"], format.ErrLimit) {
+		t.Errorf("read errors %v; want ErrLimit for numbers.txt", errs)
+	}
+	p := fsys.(format.ProblemReporter).Problems()
+	if len(p) != 1 || p[0].Rule != format.RuleEntryTooLarge {
+		t.Errorf("problems %v", p)
+	}
+	lim = format.DefaultLimits
+	lim.MaxEntries = 10
+	fsys = openFile(t, "solid.7z", lim)
+	got, _ := listing(t, fsys)
+	if n := strings.Count(got, "\n"); n != 10 {
+		t.Errorf("%d entries listed, want 10", n)
+	}
+}
+
+// BenchmarkSolid reads every file of a solid archive of 1000 files in path
+// order, which is not the stored order.
+func BenchmarkSolid(b *testing.B) {
+	data, err := os.ReadFile("testdata/solid.7z")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		fsys, err := Format.Open("solid.7z", bytes.NewReader(data), format.DefaultLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if !d.IsDir() {
+				f, _ := fsys.Open(p)
+				io.Copy(io.Discard, f)
+				f.Close()
+			}
+			return nil
+		})
+	}
+}
