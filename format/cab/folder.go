@@ -13,8 +13,8 @@ import (
 	"github.com/vigilsec/vigil/format/cab/lzx"
 )
 
-// MemoryBudget is how many decompressed bytes of one folder are kept in
-// memory; larger folders go to an unnamed temporary file.
+// MemoryBudget is how many decompressed bytes one cabinet keeps in
+// memory; folders past it go to unnamed temporary files.
 var MemoryBudget int64 = 16 << 20
 
 // folderContinued and above are CFFILE.iFolder values for files split
@@ -22,8 +22,8 @@ var MemoryBudget int64 = 16 << 20
 const folderContinued = 0xFFFD
 
 // Open returns the bytes of c.Files[i]. The first Open of a file in a
-// folder decompresses the whole folder; the folder read last is kept for
-// the next call.
+// folder decompresses the whole folder, once: files are listed by name,
+// not in folder order, and a solid folder cannot be entered midway.
 func (c *Cabinet) Open(i int) (io.ReadCloser, error) {
 	if i < 0 || i >= len(c.Files) {
 		return nil, fs.ErrNotExist
@@ -72,23 +72,26 @@ type spool struct {
 func (c *Cabinet) folderBytes(i int) (*spool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cachedFolder == i {
-		return c.cached, nil
+	if c.spools == nil {
+		c.spools = make([]*spool, len(c.folders))
 	}
-	c.cached, c.cachedFolder = nil, -1
-	sp, err := c.decompress(c.folders[i])
+	if c.spools[i] != nil {
+		return c.spools[i], nil
+	}
+	sp, err := c.decompress(c.folders[i], max(MemoryBudget-c.inMem, 0))
 	if err != nil {
 		return nil, err
 	}
-	c.cached, c.cachedFolder = sp, i
+	if _, ok := sp.data.(*bytes.Reader); ok {
+		c.inMem += sp.n
+	}
+	c.spools[i] = sp
 	return sp, nil
 }
 
 // decompress writes folder f's bytes to memory, or to a temporary file
-// once past MemoryBudget. The file is removed as soon as it is made, so
-// no name is ever visible and the space is freed when the last reader
-// lets go of it.
-func (c *Cabinet) decompress(f *folder) (*spool, error) {
+// once past budget bytes.
+func (c *Cabinet) decompress(f *folder, budget int64) (*spool, error) {
 	var (
 		r   io.Reader
 		err error
@@ -104,7 +107,7 @@ func (c *Cabinet) decompress(f *folder) (*spool, error) {
 			return nil, err
 		}
 	}
-	sp, err := Spool(format.LimitReader(r, f.size))
+	sp, err := Spool(format.LimitReader(r, f.size), budget)
 	if sp == nil {
 		return nil, err
 	}
@@ -112,15 +115,15 @@ func (c *Cabinet) decompress(f *folder) (*spool, error) {
 }
 
 // Spool reads r to its end into memory, or into an unnamed temporary file
-// once past MemoryBudget bytes, and returns what it read. On a read error
+// once past budget bytes, and returns what it read. On a read error
 // it returns the bytes before the error with the error; src is nil only
 // when the temporary file failed. The file is removed as soon as it is
 // made, so no name is ever visible, and its space is freed when the last
 // reader lets go of it.
-func Spool(r io.Reader) (src format.Source, err error) {
+func Spool(r io.Reader, budget int64) (src format.Source, err error) {
 	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, r, MemoryBudget+1)
-	if err == io.EOF || n <= MemoryBudget {
+	n, err := io.CopyN(&buf, r, budget+1)
+	if err == io.EOF || n <= budget {
 		if err == io.EOF {
 			err = nil
 		}

@@ -58,9 +58,9 @@ type Cabinet struct {
 	folders  []*folder
 	problems []format.Problem
 
-	mu           sync.Mutex
-	cached       *spool // decompressed bytes of the folder read last
-	cachedFolder int
+	mu     sync.Mutex
+	spools []*spool // decompressed folders, by index
+	inMem  int64    // bytes of spools held in memory
 }
 
 type folder struct {
@@ -104,7 +104,7 @@ func Parse(src format.Source, lim format.Limits) (*Cabinet, error) {
 	if _, err := src.ReadAt(h, 0); err != nil || string(h[:4]) != "MSCF" {
 		return nil, errNotCab
 	}
-	c := &Cabinet{src: src, lim: lim, cachedFolder: -1}
+	c := &Cabinet{src: src, lim: lim}
 	nFolders, nFiles, flags := int(le16(h[26:])), int(le16(h[28:])), le16(h[30:])
 	filesAt := int64(le32(h[16:]))
 	if nFiles > lim.MaxEntries && lim.MaxEntries > 0 {

@@ -13,6 +13,7 @@ package msi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -153,7 +154,7 @@ func (db *database) spool(f *mscfb.File, max int64) (format.Source, error) {
 				err = fmt.Errorf("msi: reading stream: %v", r)
 			}
 		}()
-		src, err = cab.Spool(io.LimitReader(f, f.Size))
+		src, err = cab.Spool(io.LimitReader(f, f.Size), cab.MemoryBudget)
 	}()
 	if src != nil && err == nil && src.Size() < f.Size {
 		err = fmt.Errorf("msi: stream truncated after %d of %d bytes", src.Size(), f.Size)
@@ -267,12 +268,15 @@ func (db *database) listCabinet(name string, paths map[string]string) {
 	}
 	db.markUsed(name)
 	src, err := db.spool(f, db.lim.MaxTotalBytes)
-	if src == nil {
-		db.problem("", -1, format.RuleMalformed, "cabinet %q: %v", name, err)
-		return
-	}
-	if err != nil {
-		db.problem("", -1, format.RuleMalformed, "cabinet %q: %v", name, err)
+	if err != nil || src == nil {
+		rule := format.RuleMalformed
+		if errors.Is(err, format.ErrLimit) {
+			rule = format.RuleEntryTooLarge
+		}
+		db.problem("", -1, rule, "cabinet %q: %v", name, err)
+		if src == nil {
+			return
+		}
 	}
 	c, err := cab.Parse(src, db.lim)
 	if err != nil {

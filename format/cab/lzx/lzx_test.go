@@ -162,4 +162,3 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
-
