@@ -25,6 +25,7 @@ const (
 type indicator struct {
 	suffix  string
 	level   report.Level
+	anchors []string // the regexp runs only on strings holding one of these
 	re      *regexp.Regexp
 	message string
 }
@@ -33,11 +34,11 @@ type indicator struct {
 // Each pattern is specific enough that honest binaries rarely carry it by
 // accident; levels stay modest because the capability alone is common.
 var indicators = []indicator{
-	{DownloadExec, report.High, regexp.MustCompile(`(curl|wget)\s[^|;]*\|\s*(ba|z|da)?sh\b|iex\s*\(?\s*\(?new-object\s+net\.webclient|downloadstring\(|invoke-expression.*(downloadstring|invoke-webrequest|iwr\s)`),
+	{DownloadExec, report.High, []string{"curl", "wget", "iex", "download", "invoke-"}, regexp.MustCompile(`(curl|wget)\s[^|;]*\|\s*(ba|z|da)?sh\b|iex\s*\(?\s*\(?new-object\s+net\.webclient|downloadstring\(|invoke-expression.*(downloadstring|invoke-webrequest|iwr\s)`),
 		"the binary holds a command that downloads code and runs it"},
-	{ShellCommand, report.Medium, regexp.MustCompile(`\bcmd(\.exe)?\s+/[ck]\s|\b(/bin/)?(ba)?sh\s+-c\s|powershell(\.exe)?\s.*-(enc|encodedcommand|e|w(indowstyle)?\s+hidden|nop)\b`),
+	{ShellCommand, report.Medium, []string{"cmd", "sh ", "powershell"}, regexp.MustCompile(`\bcmd(\.exe)?\s+/[ck]\s|\b(/bin/)?(ba)?sh\s+-c\s|powershell(\.exe)?\s.*-(enc|encodedcommand|e|w(indowstyle)?\s+hidden|nop)\b`),
 		"the binary holds a command line it can hand to a shell"},
-	{CredentialRef, report.Medium, regexp.MustCompile(`\.ssh[/\\](id_|authorized_keys|known_hosts)|\.npmrc|\.git-credentials|\.aws[/\\]credentials|wallet\.dat|\\login data|/login data|\\local state|cookies\.sqlite|\.docker[/\\]config\.json|\.kube[/\\]config`),
+	{CredentialRef, report.Medium, []string{".ssh", ".npmrc", ".git-c", ".aws", "wallet", "login data", "local state", "cookies", ".docker", ".kube"}, regexp.MustCompile(`\.ssh[/\\](id_|authorized_keys|known_hosts)|\.npmrc|\.git-credentials|\.aws[/\\]credentials|wallet\.dat|\\login data|/login data|\\local state|cookies\.sqlite|\.docker[/\\]config\.json|\.kube[/\\]config`),
 		"the binary names a credential store"},
 }
 
@@ -70,6 +71,9 @@ func StringFindings(prefix string, strs []String) []report.Finding {
 	for _, s := range strs {
 		low := strings.ToLower(s.Text)
 		for _, ind := range indicators {
+			if !containsAny(low, ind.anchors) {
+				continue
+			}
 			loc := ind.re.FindStringIndex(low)
 			if loc == nil {
 				continue
@@ -166,4 +170,13 @@ func dedupe(fs []report.Finding) []report.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

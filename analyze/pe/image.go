@@ -14,6 +14,7 @@ import (
 // Header Data Directories").
 const (
 	dirExport   = 0
+	dirImport   = 1
 	dirResource = 2
 	dirSecurity = 4
 	dirCLR      = 14
@@ -70,30 +71,67 @@ func parse(data []byte) (img *image, err error) {
 			img.rawEnd = min(end, int64(len(data)))
 		}
 	}
-	img.imports = readImports(f)
+	img.imports = img.readImports()
 	img.exports = img.readExports()
 	return img, nil
 }
 
-// readImports lists the imported functions. debug/pe reports them as
-// "Function:dll"; vigil writes "dll!Function" with the DLL lower-cased,
-// the form analysts search for.
-func readImports(f *pe.File) []string {
-	syms, err := f.ImportedSymbols()
-	if err != nil {
+// readImports lists the imported functions as "dll!Function" with the
+// DLL lower-cased, the form analysts search for; imports by ordinal are
+// "dll!#123". debug/pe has ImportedSymbols, but it re-reads the section
+// for every descriptor and follows every thunk, so a hostile table costs
+// quadratic time; this walk is bounded by maxImports.
+func (img *image) readImports() []string {
+	d := img.dir(dirImport)
+	if d.Size == 0 {
 		return nil
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, s := range syms {
-		fn, dll, ok := strings.Cut(s, ":")
-		if !ok || len(out) >= maxImports {
-			continue
+	thunk := uint32(4)
+	if img.is64 {
+		thunk = 8
+	}
+	steps := 0
+	for i := uint32(0); steps < maxImports; i++ {
+		desc := img.at(d.VirtualAddress+20*i, 20)
+		if desc == nil || allZero(desc) {
+			break
 		}
-		name := strings.ToLower(dll) + "!" + fn
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
+		steps++
+		names := binary.LittleEndian.Uint32(desc)
+		if names == 0 {
+			names = binary.LittleEndian.Uint32(desc[16:]) // no lookup table: use the IAT
+		}
+		dll := strings.ToLower(img.cstring(binary.LittleEndian.Uint32(desc[12:])))
+		for j := uint32(0); steps < maxImports; j++ {
+			steps++
+			t := img.at(names+thunk*j, int(thunk))
+			if t == nil {
+				break
+			}
+			var v uint64
+			var ordinal bool
+			if img.is64 {
+				v = binary.LittleEndian.Uint64(t)
+				ordinal = v&(1<<63) != 0
+			} else {
+				v = uint64(binary.LittleEndian.Uint32(t))
+				ordinal = v&(1<<31) != 0
+			}
+			if v == 0 {
+				break
+			}
+			var name string
+			if ordinal {
+				name = fmt.Sprintf("%s!#%d", dll, v&0xffff)
+			} else {
+				name = dll + "!" + img.cstring(uint32(v)+2)
+			}
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
 		}
 	}
 	sort.Strings(out)
