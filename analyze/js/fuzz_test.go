@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil/report"
 )
@@ -21,9 +22,14 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte("eval(`${a}`/"))
 	f.Add([]byte("'\\u{110000}\\x"))
 	f.Add([]byte("x = /[/]/ / 2; require(`a${b}`)"))
+	f.Add([]byte("<script>eval(x)</script><SCRIPT type=module>"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		fs := Inspect(src)
-		if len(fs) > maxFindings+1 {
+		start := time.Now()
+		fs := append(Inspect(src), inspectHTML(src)...)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("%d bytes took %v", len(src), d)
+		}
+		if len(fs) > 2*maxFindings+2 {
 			t.Fatalf("%d findings", len(fs))
 		}
 		for _, fd := range fs {

@@ -14,6 +14,7 @@ import (
 	"sort"
 
 	"github.com/vigilsec/vigil/analyze"
+	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/report"
 )
 
@@ -31,13 +32,17 @@ func (Analyzer) Rules() []report.Rule { return append([]report.Rule(nil), rules.
 // otherwise make one per token.
 const maxFindings = 500
 
-// Analyze implements analyze.Analyzer. Files of other kinds get no
-// findings. A panic in a rule becomes a finding rather than a crash.
-func (Analyzer) Analyze(f *analyze.File) (out []report.Finding) {
-	if f.Kind != analyze.JavaScript && f.Kind != analyze.TypeScript {
-		return nil
+// Analyze implements analyze.Analyzer for JavaScript and TypeScript
+// files and for the inline scripts of HTML, HTA and SVG pages. Files of
+// other kinds get no findings.
+func (Analyzer) Analyze(f *analyze.File) []report.Finding {
+	switch {
+	case f.Kind == analyze.JavaScript || f.Kind == analyze.TypeScript:
+		return Inspect(f.Data)
+	case f.Kind == analyze.Text && format.HasExt(f.Name(), ".html", ".htm", ".xhtml", ".hta", ".svg"):
+		return inspectHTML(f.Data)
 	}
-	return Inspect(f.Data)
+	return nil
 }
 
 // Inspect returns the findings for JavaScript source src, in a

@@ -43,6 +43,7 @@ var fixtures = []struct {
 	{"fail_unterminated.js", report.Medium, map[string]report.Level{RuleDynamicCode: report.Medium}},
 	{"fail_obfuscated.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High, RuleCombination: report.Critical}},
 	{"fail_obfuscated_rc4.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
+	{"fail_page.html", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High, RuleDynamicCode: report.None}},
 	{"fail_minified_append.min.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEncodedBlob: report.Medium}},
 }
 
@@ -103,6 +104,22 @@ func TestEvidence(t *testing.T) {
 	if f.Rule != RuleDynamicCode || f.Line != 3 || f.Column != 3 || f.Offset != int64(want) || f.Match != "eval(<computed>)" {
 		t.Errorf("got %+v, want %s at 3:3 offset %d", f, RuleDynamicCode, want)
 	}
+}
+
+// TestHTMLPosition checks that findings in a page's script point into
+// the page.
+func TestHTMLPosition(t *testing.T) {
+	fs := analyzeFile(t, "fail_page.html")
+	data, _ := os.ReadFile(filepath.Join("testdata", "fail_page.html"))
+	for _, f := range fs {
+		if f.Rule == RuleHook && f.Match == "XMLHttpRequest.prototype.open =" {
+			if f.Line != 12 || f.Column != 3 || !strings.HasPrefix(string(data[f.Offset:]), "XMLHttpRequest.prototype.open =") {
+				t.Errorf("hook at %d:%d offset %d, want 12:3", f.Line, f.Column, f.Offset)
+			}
+			return
+		}
+	}
+	t.Errorf("hook not found:\n%s", dump(fs))
 }
 
 // TestLiteralArguments checks that code fixed in the file is not dynamic.
