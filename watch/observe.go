@@ -185,7 +185,8 @@ func (w *Watcher) checks(ctx context.Context, a artifact) ([]Alert, error) {
 }
 
 // unreadable returns an error when the analysis could not open the
-// artifact itself: its own container was malformed or unreadable, so the
+// artifact itself: its own container was malformed, unreadable or of a
+// kind it cannot open, so the
 // scan saw nothing inside it and its risk says nothing.
 func unreadable(r *report.Report) error {
 	for _, f := range r.Files {
@@ -193,7 +194,7 @@ func unreadable(r *report.Report) error {
 			continue
 		}
 		for _, fd := range f.Findings {
-			if fd.Rule == walk.RuleOpen || fd.Rule == format.RuleMalformed {
+			if fd.Rule == walk.RuleOpen || fd.Rule == format.RuleMalformed || fd.Rule == format.RuleUnsupported {
 				return fmt.Errorf("%s: %s", fd.Rule, fd.Message)
 			}
 		}

@@ -1,0 +1,165 @@
+package watch
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestRetries has the server answer 503 twice before it serves the file:
+// the watcher retries with backoff and logs the artifact once.
+func TestRetries(t *testing.T) {
+	site, srv := newVendor(t)
+	site.set("/tool-2.0.0.tar.gz", fixture(t, "tool-2.0.0.tar.gz"))
+	site.fail["/tool-2.0.0.tar.gz"] = 2
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "tool", Sources: []Source{{Type: "url", URL: srv.URL + "/tool-2.0.0.tar.gz"}}})
+	w := startWatcher(t, cfg)
+	if st := cycle(t, w); st.Logged != 1 || st.Errors != 0 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	if site.hits["/tool-2.0.0.tar.gz"] != 3 {
+		t.Fatalf("%d requests, want 3", site.hits["/tool-2.0.0.tar.gz"])
+	}
+	// More failures than retries: an error, nothing logged.
+	site.set("/tool-2.0.0.tar.gz", fixture(t, "tool-2.1.0.tar.gz"))
+	site.fail["/tool-2.0.0.tar.gz"] = 10
+	if st := cycle(t, w); st.Logged != 0 || st.Errors != 1 {
+		t.Fatalf("failing cycle: %+v", st)
+	}
+}
+
+// TestPartialDownload cuts the connection in the middle of the body and
+// then serves an artifact over the size bound: neither is recorded, no
+// blob is left behind, and the next good response is.
+func TestPartialDownload(t *testing.T) {
+	full := fixture(t, "tool-2.0.0.tar.gz")
+	var mode atomic.Int32 // 0 cut, 1 huge, 2 good
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch mode.Load() {
+		case 0:
+			w.Header().Set("Content-Length", "100000")
+			w.Write(full[:50])
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		case 1:
+			w.Write(make([]byte, 4096))
+		default:
+			w.Write(full)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "tool", Sources: []Source{{Type: "url", URL: srv.URL + "/tool-2.0.0.tar.gz"}}})
+	cfg.HTTP.MaxSize = 1024
+	w := startWatcher(t, cfg)
+	ctx := context.Background()
+	for m := range 2 {
+		mode.Store(int32(m))
+		if st := cycle(t, w); st.Logged != 0 || st.Errors != 1 {
+			t.Fatalf("mode %d: %+v", m, st)
+		}
+		if n, _ := w.DB().Size(ctx); n != 0 {
+			t.Fatalf("mode %d: ledger has %d entries", m, n)
+		}
+		if _, ok, _ := w.DB().Fetch(ctx, srv.URL+"/tool-2.0.0.tar.gz"); ok {
+			t.Fatalf("mode %d: fetch state recorded for a failed download", m)
+		}
+	}
+	blobs, _ := filepath.Glob(filepath.Join(cfg.Blobs, "*", "*"))
+	for _, b := range blobs {
+		if !strings.Contains(b, string(filepath.Separator)+"tmp") {
+			t.Fatalf("partial blob left behind: %s", b)
+		}
+	}
+	tmps, _ := os.ReadDir(filepath.Join(cfg.Blobs, "tmp"))
+	if len(tmps) != 0 {
+		t.Fatalf("temporary files left: %v", tmps)
+	}
+	mode.Store(2)
+	if st := cycle(t, w); st.Logged != 1 {
+		t.Fatalf("good cycle: %+v", st)
+	}
+}
+
+// TestUnparsedArtifact serves a zip cut in half: it still gets a ledger
+// entry, with verdict "unparsed", and an alert that says so.
+func TestUnparsedArtifact(t *testing.T) {
+	site, srv := newVendor(t)
+	site.set("/pkg-1.0.0.zip", fixture(t, "fail_truncated.zip"))
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "pkg", Sources: []Source{{Type: "url", URL: srv.URL + "/pkg-1.0.0.zip"}}})
+	w := startWatcher(t, cfg)
+	if st := cycle(t, w); st.Logged != 1 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	obs, _ := w.DB().BySHA256(context.Background(), sha(fixture(t, "fail_truncated.zip")))
+	if len(obs) != 1 || obs[0].Verdict != Unparsed {
+		t.Fatalf("observation: %+v", obs)
+	}
+	a := find(jsonlAlerts(t, cfg), AnalysisFailed)
+	if a == nil || a.LedgerIndex == nil || *a.LedgerIndex != 0 || a.Verdict != Unparsed {
+		t.Fatalf("alert: %+v", a)
+	}
+}
+
+// TestWebhookRetry refuses the first two deliveries with 500; the watcher
+// retries with backoff and the third, signed, arrives. A receiver that is
+// down for longer keeps the alert queued for the next cycle.
+func TestWebhookRetry(t *testing.T) {
+	site, srv := newVendor(t)
+	hk, hsrv := newHook(t, "s3cret")
+	site.set("/pkg-1.0.0.zip", fixture(t, "fail_truncated.zip"))
+	cfg := testConfig(t, storetestSQLite(t), hsrv.URL, Product{Name: "pkg", Sources: []Source{{Type: "url", URL: srv.URL + "/pkg-1.0.0.zip"}}})
+	hk.fail = 2
+	w := startWatcher(t, cfg)
+	if st := cycle(t, w); st.Alerts != 1 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	if got := hk.alerts(); len(got) != 1 || got[0].Kind != AnalysisFailed || hk.bad != 0 {
+		t.Fatalf("webhook got %+v (bad %d)", got, hk.bad)
+	}
+	// Down for longer than the retries: queued, delivered next cycle.
+	site.set("/pkg-1.0.0.zip", fixture(t, "fail_truncated.zip")[:1500])
+	hk.mu.Lock()
+	hk.fail = 100
+	hk.mu.Unlock()
+	cycle(t, w)
+	if pending, _ := w.DB().PendingAlerts(context.Background(), 10); len(pending) == 0 {
+		t.Fatal("undelivered alerts were dropped")
+	}
+	hk.mu.Lock()
+	hk.fail = 0
+	hk.mu.Unlock()
+	cycle(t, w)
+	if pending, _ := w.DB().PendingAlerts(context.Background(), 10); len(pending) != 0 {
+		t.Fatalf("%d alerts still pending", len(pending))
+	}
+	if hk.bad != 0 {
+		t.Fatalf("%d bad signatures", hk.bad)
+	}
+}
+
+func TestWebhookSignature(t *testing.T) {
+	body := []byte(`{"kind":"same-version-new-bytes"}`)
+	sig := Sign([]byte("k"), body)
+	// HMAC-SHA256("k", body), computed independently with openssl:
+	// printf '%s' '{"kind":"same-version-new-bytes"}' | openssl dgst -sha256 -hmac k
+	if sig != "sha256=84d650391f4900ab2bedf14567af2a2ccdc0aa9887fce66a6d3d35ec17a6249f" {
+		t.Fatalf("Sign = %q", sig)
+	}
+	if !VerifySignature([]byte("k"), body, sig) {
+		t.Fatal("own signature does not verify")
+	}
+	for _, bad := range []string{"", sig[:len(sig)-1] + "0", "sha1=" + sig[7:], strings.ToUpper(sig)} {
+		if bad != sig && VerifySignature([]byte("k"), body, bad) {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if VerifySignature([]byte("other"), body, sig) || VerifySignature([]byte("k"), append(body, ' '), sig) {
+		t.Fatal("signature verified with the wrong key or body")
+	}
+}
