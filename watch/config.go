@@ -23,14 +23,14 @@ import (
 // Config is the watcher's configuration file (JSON; see docs/watch.md).
 // Relative paths are relative to the file's directory.
 type Config struct {
-	State    string   `json:"state"`     // directory for db, blobs, key; default "."
-	DB       string   `json:"db"`        // SQLite path or postgres:// URL; default state/vigil.db
-	Blobs    string   `json:"blobs"`     // default state/blobs
-	KeyFile  string   `json:"key_file"`  // ledger signing key; default state/ledger.key
-	Origin   string   `json:"origin"`    // checkpoint origin line; default "vigil.local/ledger"
-	Interval Duration `json:"interval"`  // between cycles; default 1h
-	Workers  int      `json:"workers"`   // products polled at once; default 8
-	Owner    string   `json:"owner"`     // this watcher's name in work claims; default host name
+	State    string   `json:"state"`       // directory for db, blobs, key; default "."
+	DB       string   `json:"db"`          // SQLite path or postgres:// URL; default state/vigil.db
+	Blobs    string   `json:"blobs"`       // default state/blobs
+	KeyFile  string   `json:"key_file"`    // ledger signing key; default state/ledger.key
+	Origin   string   `json:"origin"`      // checkpoint origin line; default "vigil.local/ledger"
+	Interval Duration `json:"interval"`    // between cycles; default 1h
+	Workers  int      `json:"workers"`     // products polled at once; default 8
+	Owner    string   `json:"owner"`       // this watcher's name in work claims; default host name
 	Level    string   `json:"alert_level"` // analysis verdict that alerts; default "high"
 
 	HTTP     HTTPConfig `json:"http"`

@@ -147,7 +147,9 @@ type statusError struct {
 	code int
 }
 
-func (e *statusError) Error() string { return fmt.Sprintf("GET %s: %s", e.url, http.StatusText(e.code)) }
+func (e *statusError) Error() string {
+	return fmt.Sprintf("GET %s: %s", e.url, http.StatusText(e.code))
+}
 
 // isNotFound reports whether err is a 404 or 410: the thing is gone.
 func isNotFound(err error) bool {

@@ -186,8 +186,8 @@ func (w *Watcher) checks(ctx context.Context, a artifact) ([]Alert, error) {
 
 // unreadable returns an error when the analysis could not open the
 // artifact itself: its own container was malformed, unreadable or of a
-// kind it cannot open, so the
-// scan saw nothing inside it and its risk says nothing.
+// kind it cannot open, so the scan saw nothing inside it and its risk
+// says nothing.
 func unreadable(r *report.Report) error {
 	for _, f := range r.Files {
 		if strings.Contains(f.Path, walk.Sep) {

@@ -401,4 +401,3 @@ func feedURL(s *Source) string {
 	}
 	return s.Type + ":" + s.Package
 }
-
