@@ -1,0 +1,320 @@
+// Package python analyzes Python source without running it: a small
+// tokenizer separates code from comments and strings, and the rules read
+// calls (with their import aliases resolved), string literals and the
+// indentation that tells module-level code from function bodies.
+//
+// What runs at import time matters most: a package's __init__.py and a
+// setup.py run on every import and every install, so a process, a thread
+// or a network call at their module level is high.
+package python
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/vigilsec/vigil/analyze"
+	"github.com/vigilsec/vigil/analyze/shell"
+	"github.com/vigilsec/vigil/report"
+)
+
+// Rule IDs.
+const (
+	RuleExecDecoded   = "py.exec-decoded"
+	RuleDynamicExec   = "py.dynamic-exec"
+	RuleSubprocess    = "py.subprocess"
+	RuleNetwork       = "py.network"
+	RuleDNSBuilt      = "py.dns-built-name"
+	RuleSensitivePath = "py.sensitive-path"
+	RuleThread        = "py.module-thread"
+	RuleImportTime    = "py.import-time"
+	RuleShell         = "py.shell-command"
+)
+
+// maxSource bounds the bytes of one file that are read.
+const maxSource = 8 << 20
+
+// Analyzer inspects Python files.
+type Analyzer struct{}
+
+var _ analyze.Analyzer = Analyzer{}
+
+// Name implements analyze.Analyzer.
+func (Analyzer) Name() string { return "python" }
+
+// Rules implements analyze.Analyzer.
+func (Analyzer) Rules() []report.Rule {
+	r := func(id string, l report.Level, s, h string) report.Rule {
+		return report.Rule{ID: id, Level: l, Summary: s, Help: h}
+	}
+	return []report.Rule{
+		r(RuleExecDecoded, report.High, "exec or eval of decoded or downloaded data",
+			"exec(base64.b64decode(...)), eval(zlib.decompress(...)), exec(urlopen(...).read()): code that no reader of the file can see."),
+		r(RuleDynamicExec, report.Medium, "exec or eval of a value built at run time", "Dynamic code is sometimes honest (templating) but always worth a look."),
+		r(RuleSubprocess, report.Medium, "starts a process", "subprocess, os.system and os.popen run other programs."),
+		r(RuleNetwork, report.Low, "uses the network", "Sockets, urllib, requests and the like."),
+		r(RuleDNSBuilt, report.Medium, "DNS lookup of a name built at run time",
+			"Resolving <data>.<domain> sends data to whoever runs the domain's name server: DNS exfiltration. High when the file also encodes data or reads sensitive files."),
+		r(RuleSensitivePath, report.Medium, "names a credential or system file",
+			"~/.ssh, /etc/passwd, browser and wallet storage. High in a file that also uses the network."),
+		r(RuleThread, report.Medium, "thread started at module level", "Work started at import time runs in every program that imports the module. High in __init__.py and setup.py."),
+		r(RuleImportTime, report.High, "process, thread or network at import or install time",
+			"Module-level code in __init__.py or setup.py runs on every import or install; honest packages do not spawn processes or talk to the network there."),
+		r(RuleShell, report.High, "shell command with a dangerous shape", "A command line in a string literal, inspected by the shell rules."),
+	}
+}
+
+// Analyze implements analyze.Analyzer.
+func (Analyzer) Analyze(f *analyze.File) []report.Finding {
+	if f.Kind != analyze.Python {
+		return nil
+	}
+	src := f.Data
+	if len(src) > maxSource {
+		src = src[:maxSource]
+	}
+	base := path.Base(strings.ReplaceAll(f.Path, "!/", "/"))
+	return analyzeSource(string(src), base == "__init__.py" || base == "setup.py")
+}
+
+// A call is one call expression: its callee with import aliases resolved
+// ("subprocess.run" for sp.run), and its argument tokens.
+type call struct {
+	name   string
+	args   []token
+	off    int
+	module bool   // at module level, not inside a def or class body
+	def    string // the enclosing top-level def, if any
+}
+
+// checker holds what one file's rules need to see of the whole file.
+type checker struct {
+	src     string
+	starts  []int
+	startup bool // __init__.py or setup.py
+	out     []report.Finding
+	seen    map[string]bool
+	caps    map[string][]string // def name -> capabilities of its body
+	has     map[string]bool     // capabilities anywhere in the file
+	alias   map[string]string   // import aliases
+	built   map[string]bool     // names assigned from strings built at run time
+}
+
+func analyzeSource(src string, startup bool) []report.Finding {
+	c := &checker{src: src, startup: startup, seen: map[string]bool{}, caps: map[string][]string{}, has: map[string]bool{}}
+	c.starts = []int{0}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			c.starts = append(c.starts, i+1)
+		}
+	}
+	lines := tokenize(src)
+	c.alias = imports(lines)
+	calls, tainted, built := collect(lines, c.alias)
+	c.built = built
+	for _, l := range lines {
+		if len(l.toks) == 1 {
+			continue // a docstring or a bare string statement
+		}
+		for _, t := range l.toks {
+			if t.kind == tString {
+				c.sensitive(t)
+			}
+		}
+	}
+	for _, k := range calls {
+		c.call(k, tainted)
+	}
+	for _, k := range calls {
+		c.importTime(k)
+	}
+	c.combine()
+	report.SortFindings(c.out)
+	return c.out
+}
+
+func (c *checker) add(id string, lvl report.Level, msg string, off int, match string) {
+	match = report.Snippet(strings.Join(strings.Fields(match), " "))
+	i := sort.SearchInts(c.starts, off+1) - 1
+	key := fmt.Sprintf("%s\x00%d\x00%s", id, i, match)
+	if c.seen[key] || len(c.out) >= maxFindings {
+		return
+	}
+	c.seen[key] = true
+	c.out = append(c.out, report.Finding{Rule: id, Level: lvl, Message: msg, Line: i + 1, Column: off - c.starts[i] + 1, Offset: int64(off), Match: match})
+}
+
+// maxFindings bounds the findings of one file.
+const maxFindings = 200
+
+// call applies the per-call rules and records the capability.
+func (c *checker) call(k call, tainted map[string]bool) {
+	var capability string
+	switch {
+	case isExec(k.name):
+		if decodes(k.args, tainted, c.alias) {
+			c.add(RuleExecDecoded, report.High, fmt.Sprintf("%s runs code decoded or downloaded at run time", k.name), k.off, k.name+"("+text(k.args)+")")
+		} else if !literalOnly(k.args) {
+			c.add(RuleDynamicExec, report.Medium, fmt.Sprintf("%s runs code built at run time", k.name), k.off, k.name)
+		}
+		capability = "exec"
+	case isSubprocess(k.name):
+		c.add(RuleSubprocess, report.Medium, fmt.Sprintf("%s starts a process", k.name), k.off, k.name)
+		for _, t := range k.args {
+			if t.kind == tString {
+				for _, f := range shell.Inspect([]byte(unescape(literal(t)))) {
+					if f.Level >= report.Medium {
+						c.add(RuleShell, f.Level, "command line: "+f.Message, t.off, f.Match)
+					}
+				}
+			}
+		}
+		capability = "process"
+	case isDNS(k.name):
+		if isBuilt(firstArg(k.args), c.built, k.def) {
+			c.add(RuleDNSBuilt, report.Medium, fmt.Sprintf("%s resolves a name built at run time", k.name), k.off, k.name+"("+text(firstArg(k.args))+")")
+			capability = "dns"
+		} else {
+			c.add(RuleNetwork, report.Low, fmt.Sprintf("%s uses the network", k.name), k.off, k.name)
+			capability = "network"
+		}
+	case isNetwork(k.name):
+		c.add(RuleNetwork, report.Low, fmt.Sprintf("%s uses the network", k.name), k.off, k.name)
+		capability = "network"
+	case isThread(k.name):
+		capability = "thread"
+		if k.module {
+			lvl := report.Medium
+			if c.startup {
+				lvl = report.High
+			}
+			c.add(RuleThread, lvl, fmt.Sprintf("%s starts work at module level, on import", k.name), k.off, k.name)
+		}
+	case isEncoder(k.name):
+		capability = "encode"
+	}
+	if capability == "" {
+		return
+	}
+	c.has[capability] = true
+	if k.def != "" {
+		c.caps[k.def] = appendOnce(c.caps[k.def], capability)
+	}
+}
+
+// importTime reports, in __init__.py and setup.py, module-level calls that
+// spawn, thread or reach the network, directly or through a function of
+// the same file.
+func (c *checker) importTime(k call) {
+	if !c.startup || !k.module {
+		return
+	}
+	var what []string
+	switch {
+	case isSubprocess(k.name):
+		what = []string{"process"}
+	case isNetwork(k.name), isDNS(k.name):
+		what = []string{"network"}
+	case isThread(k.name):
+		what = []string{"thread"}
+		for i, t := range k.args {
+			if t.kind == tName && t.text == "target" && i+2 < len(k.args) && k.args[i+1].text == "=" {
+				what = append(what, c.caps[k.args[i+2].text]...)
+			}
+		}
+	default:
+		what = c.caps[k.name]
+	}
+	what = risky(what)
+	if len(what) == 0 {
+		return
+	}
+	c.add(RuleImportTime, report.High, fmt.Sprintf("module-level code of an import- or install-time file starts: %s", strings.Join(what, ", ")), k.off, k.name)
+}
+
+func risky(caps []string) []string {
+	var out []string
+	for _, c := range caps {
+		switch c {
+		case "process", "network", "dns", "thread", "exec":
+			out = appendOnce(out, c)
+		}
+	}
+	return out
+}
+
+// combine raises findings whose meaning depends on the rest of the file:
+// a DNS lookup of a built name is exfiltration when the file also encodes
+// data or reads sensitive files; a sensitive path is theft when the file
+// also uses the network.
+func (c *checker) combine() {
+	sens := false
+	for _, f := range c.out {
+		if f.Rule == RuleSensitivePath {
+			sens = true
+		}
+	}
+	for i := range c.out {
+		f := &c.out[i]
+		switch {
+		case f.Rule == RuleDNSBuilt && (c.has["encode"] || sens):
+			f.Level = report.High
+			f.Message += ", in a file that also encodes data or reads sensitive files"
+		case f.Rule == RuleSensitivePath && (c.has["network"] || c.has["dns"]):
+			f.Level = report.High
+			f.Message += ", in a file that also uses the network"
+		}
+	}
+}
+
+// sensitive reports string literals that name credential or system files.
+func (c *checker) sensitive(t token) {
+	s := literal(t)
+	if len(s) > 300 || strings.ContainsAny(s, " \t\n") && !strings.ContainsAny(s, `/\`) {
+		return // prose, not a path
+	}
+	low := strings.ToLower(s)
+	for _, p := range sensitivePaths {
+		if strings.Contains(low, p) {
+			c.add(RuleSensitivePath, report.Medium, fmt.Sprintf("the code names %q, a credential or system file", p), t.off, s)
+			return
+		}
+	}
+}
+
+var sensitivePaths = []string{
+	"~/.ssh", "/.ssh/", ".ssh/id_", "id_rsa", "id_ed25519", "/etc/passwd", "/etc/shadow", "/etc/hosts",
+	".aws/credentials", ".npmrc", ".git-credentials", ".gitconfig", ".pypirc", ".netrc",
+	".docker/config.json", ".kube/config", ".bash_history", ".zsh_history", "/etc/resolv.conf",
+	"login data", "local state", "user data/default", "wallet.dat", "exodus", "electrum",
+	"ethereum/keystore", "nkbihfbeogaeaoehlefnkodbefgpgknn", ".gnupg",
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func text(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && t.off > toks[i-1].off+len(toks[i-1].text) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+		if b.Len() > report.MaxMatch {
+			break
+		}
+	}
+	return b.String()
+}
+
+// unescape resolves the common escapes of a string literal's text.
+func unescape(s string) string {
+	return strings.NewReplacer(`\n`, "\n", `\t`, "\t", `\"`, `"`, `\'`, `'`, `\\`, `\`).Replace(s)
+}
