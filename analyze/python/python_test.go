@@ -67,7 +67,6 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-
 func TestTokenize(t *testing.T) {
 	src := "x = f'a{b}' + r\"c\\\"\" # exec(y)\ns = '''\nexec(z)\n'''\nif (a and\n    b): pass\n"
 	lines := tokenize(src)
