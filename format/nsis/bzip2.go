@@ -5,6 +5,7 @@
 // This file is Go's compress/bzip2 (go1.26) changed for the bzip2 variant
 // NSIS writes: no "BZh" stream header, a fixed 900k block size, a one-byte
 // block marker (0x31) and end marker (0x17), and no CRCs or randomised bit.
+// The block table also grows as needed instead of taking 3.6 MB up front.
 // compress/bzip2 exposes no block-level API, so the changes need a copy.
 
 package nsis
@@ -56,13 +57,21 @@ const (
 	nsisFinalMagic = 0x17
 )
 
-// setup allocates the block buffer; NSIS always compresses with 900k blocks.
+// setup sets the block size; NSIS always compresses with 900k blocks.
 func (bz2 *bzReader) setup() error {
 	bz2.blockSize = 900 * 1000
-	if bz2.blockSize > len(bz2.tt) {
-		bz2.tt = make([]uint32, bz2.blockSize)
-	}
 	return nil
+}
+
+// put stores symbol b at i in tt, growing it as the block needs: most
+// NSIS files are small, and a full block table costs 3.6 MB per file.
+// The callers keep i below blockSize.
+func (bz2 *bzReader) put(i int, b byte) {
+	if i >= len(bz2.tt) {
+		bz2.tt = append(bz2.tt, make([]uint32, i+1-len(bz2.tt))...)
+		bz2.tt = bz2.tt[:cap(bz2.tt)]
+	}
+	bz2.tt[i] = uint32(b)
 }
 
 func (bz2 *bzReader) Read(buf []byte) (n int, err error) {
@@ -331,7 +340,7 @@ func (bz2 *bzReader) readBlock() (err error) {
 			}
 			for i := 0; i < repeat; i++ {
 				b := mtf.First()
-				bz2.tt[bufIndex] = uint32(b)
+				bz2.put(bufIndex, b)
 				bz2.c[b]++
 				bufIndex++
 			}
@@ -355,7 +364,7 @@ func (bz2 *bzReader) readBlock() (err error) {
 		if bufIndex >= bz2.blockSize {
 			return bzError("data exceeds block size")
 		}
-		bz2.tt[bufIndex] = uint32(b)
+		bz2.put(bufIndex, b)
 		bz2.c[b]++
 		bufIndex++
 	}

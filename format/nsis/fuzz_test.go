@@ -25,7 +25,7 @@ func FuzzNSIS(f *testing.F) {
 	f.Add([]byte("MZ"))
 	// The walker bounds the bytes read over all entries; the harness does
 	// the same so that one input cannot take seconds.
-	lim := format.Limits{MaxEntries: 1000, MaxEntryBytes: 1 << 20, MaxTotalBytes: 4 << 20}
+	lim := format.Limits{MaxEntries: 1000, MaxEntryBytes: 256 << 10, MaxTotalBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys, err := Format.Open("fuzz.exe", bytes.NewReader(data), lim)
 		if err != nil {

@@ -348,3 +348,36 @@ func TestSolidSpill(t *testing.T) {
 		}
 	}
 }
+
+// The x86 branch filter, checked against xz's encoder of the same filter.
+func TestBCJ(t *testing.T) {
+	raw, err := os.ReadFile("testdata/bcj_x86.lzma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/src/nsis7z.dll")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// filter byte 1, then lc=3 lp=0 pb=2 and an 8 MB dictionary
+	stream := append([]byte{1, 0x5D, 0, 0, 0x80, 0}, raw...)
+	if ok, filter := isLZMA(stream); !ok || !filter {
+		t.Fatalf("isLZMA = %v, %v", ok, filter)
+	}
+	r, err := compression{method: methodLZMA, filter: true}.decompressor(bytes.NewReader(stream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("BCJ output differs from the source (%d vs %d bytes)", len(got), len(want))
+	}
+	// Without undoing the filter the bytes differ: the test can fail.
+	r, _ = compression{method: methodLZMA, filter: true}.decompressor(bytes.NewReader(append([]byte{0}, stream[1:]...)))
+	if plain, _ := io.ReadAll(r); bytes.Equal(plain, want) {
+		t.Error("filter byte 0 gave the filtered result")
+	}
+}

@@ -115,6 +115,11 @@ NSI
 makensis -V1 "$tmp/electron.nsi"
 cp "$tmp/electron.exe" electron.exe
 
+# makensis never applies the x86 branch filter before LZMA, but 7-Zip's
+# own installer does (a filter byte of 1). xz writes the same filter and a
+# raw LZMA stream; the test puts NSIS's filter byte and properties before it.
+xz --format=raw --x86 --lzma1=preset=6,lc=3,lp=0,pb=2 -c src/nsis7z.dll > bcj_x86.lzma
+
 # Adversarial copies of a real installer.
 n=$(stat -c %s lzma.exe)
 head -c $((n - 3000)) lzma.exe > fail_truncated.exe
