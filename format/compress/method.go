@@ -59,9 +59,12 @@ func Detect(head []byte) Method {
 	return None
 }
 
-// zstdMaxWindow bounds the memory a zstd frame may ask the decoder for;
-// zstd's own command line refuses windows over 128 MiB by default too.
-const zstdMaxWindow = 128 << 20
+// MaxWindow bounds the window (history) a zstd frame and the dictionary an
+// xz stream may ask the decoder to allocate: the decoders allocate it up
+// front, so a header declaring 4 GiB would cost 4 GiB before a byte is
+// decoded. zstd's command line refuses windows over 128 MiB by default
+// too; xz -9 uses 64 MiB. Fuzz tests lower it to keep executions fast.
+var MaxWindow int64 = 128 << 20
 
 // NewReader returns a reader of the decompressed stream r. Concatenated
 // gzip members, xz streams and bzip2 streams are read as one stream, as
@@ -78,7 +81,7 @@ func NewReader(m Method, r io.Reader) (io.ReadCloser, error) {
 		d, err := zstd.NewReader(r,
 			zstd.WithDecoderConcurrency(1),
 			zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(zstdMaxWindow))
+			zstd.WithDecoderMaxWindow(uint64(MaxWindow)))
 		if err != nil {
 			return nil, err
 		}

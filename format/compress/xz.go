@@ -9,11 +9,6 @@ import (
 	"github.com/ulikunitz/xz"
 )
 
-// xzMaxDict bounds the LZMA2 dictionary an xz stream may ask for. The
-// decoder allocates the whole dictionary up front, so a stream declaring
-// 4 GiB would cost 4 GiB before a byte is decoded. xz -9 uses 64 MiB.
-const xzMaxDict = 128 << 20
-
 // newXzReader checks the first block's dictionary size before handing r
 // to the decoder. Later blocks and streams are not checked; their
 // dictionary grows to what they declare, which costs address space but
@@ -21,8 +16,8 @@ const xzMaxDict = 128 << 20
 func newXzReader(r io.Reader) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(r, 12+1024)
 	head, _ := br.Peek(12 + 1024)
-	if dict, ok := xzDict(head); ok && dict > xzMaxDict {
-		return nil, fmt.Errorf("xz: dictionary of %d bytes, over %d", dict, xzMaxDict)
+	if dict, ok := xzDict(head); ok && dict > MaxWindow {
+		return nil, fmt.Errorf("xz: dictionary of %d bytes, over %d", dict, MaxWindow)
 	}
 	x, err := xz.NewReader(br)
 	if err != nil {

@@ -9,13 +9,17 @@ import (
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/compress"
 )
 
 // fuzzLimits are small so that the fuzzer spends its time on parsing, not
 // decompressing.
-var fuzzLimits = format.Limits{MaxEntries: 100, MaxEntryBytes: 1 << 20, MaxTotalBytes: 4 << 20, MaxRatio: 100}
+var fuzzLimits = format.Limits{MaxEntries: 100, MaxEntryBytes: 64 << 10, MaxTotalBytes: 256 << 10, MaxRatio: 100}
 
 func FuzzTar(f *testing.F) {
+	// Decoder windows are allocated up front; the seeds need 8 MiB.
+	defer func(n int64) { compress.MaxWindow = n }(compress.MaxWindow)
+	compress.MaxWindow = 8 << 20
 	seeds, _ := filepath.Glob("testdata/*")
 	for _, p := range seeds {
 		if b, err := os.ReadFile(p); err == nil && len(b) <= 32<<10 && filepath.Ext(p) != ".sh" && filepath.Ext(p) != ".sha256" {
