@@ -232,7 +232,14 @@ func signatureFindings(img *image) []report.Finding {
 			Match:   report.Snippet("digest mismatch, signer " + sig.Subject)})
 	}
 	if !sig.SigOK {
-		out = append(out, report.Finding{Rule: RuleSigInvalid, Level: report.High, Offset: off,
+		// A signature this reader cannot check (an unsupported algorithm,
+		// a signing time outside the certificate) is worth a look; one
+		// whose cryptography fails is forged or damaged.
+		level := report.Medium
+		if sig.SigForged {
+			level = report.High
+		}
+		out = append(out, report.Finding{Rule: RuleSigInvalid, Level: level, Offset: off,
 			Message: "the Authenticode signature does not verify: " + sig.SigErr,
 			Match:   report.Snippet(sig.SigErr)})
 	}

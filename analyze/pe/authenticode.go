@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	_ "crypto/md5" // digest algorithms an Authenticode signature may name
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	_ "crypto/sha512"
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/smallstep/pkcs7"
@@ -41,6 +43,10 @@ type signature struct {
 	DigestOK bool
 	SigOK    bool
 	SigErr   string
+	// SigForged is set when verification failed on the cryptography
+	// itself (a digest or signature that does not match), not on an
+	// algorithm or attribute this reader does not support.
+	SigForged bool
 	// Extra is data in the certificate table beyond the PKCS#7 blob and
 	// its 8-byte alignment padding: where the 3CX loader kept its payload.
 	ExtraOff, Extra int64
@@ -129,6 +135,9 @@ func (img *image) readSignature() (sig *signature, err error) {
 	}
 	if err := p7.Verify(); err != nil {
 		sig.SigErr = err.Error()
+		var mismatch *pkcs7.MessageDigestMismatchError
+		sig.SigForged = errors.As(err, &mismatch) || errors.Is(err, rsa.ErrVerification) ||
+			strings.Contains(err.Error(), "verification failure")
 	} else {
 		sig.SigOK = true
 	}

@@ -1,6 +1,8 @@
 package pe
 
 import (
+	"bytes"
+	"crypto"
 	"os"
 	"strings"
 	"testing"
@@ -212,5 +214,26 @@ func TestDotnetStager(t *testing.T) {
 	got := find(fs, RuleDotnetLoader)
 	if len(got) != 1 || got[0].Level != report.High || got[0].Match != "System.Reflection.Assembly::Load + System.Convert::FromBase64String" {
 		t.Errorf("stager: %+v", fs)
+	}
+}
+
+// TestForgedSignedDigest changes the image digest inside the signed
+// SpcIndirectDataContent, as a forger who patched the file and the digest
+// but could not re-sign would: the PKCS#7 signature no longer verifies.
+func TestForgedSignedDigest(t *testing.T) {
+	f := load(t, "signed.exe")
+	img, _ := parse(f.Data)
+	digest := img.authenticodeDigest(crypto.SHA256)
+	i := bytes.Index(f.Data, digest)
+	if i < 0 {
+		t.Fatal("signed digest not found in the certificate table")
+	}
+	f.Data[i] ^= 1
+	fs := Analyzer{}.Analyze(f)
+	if got := find(fs, RuleSigInvalid); len(got) != 1 || got[0].Level != report.High {
+		t.Errorf("forged digest: %+v", fs)
+	}
+	if len(find(fs, RuleDigestMismatch)) != 1 {
+		t.Errorf("digest mismatch not reported: %+v", fs)
 	}
 }

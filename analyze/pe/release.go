@@ -70,6 +70,7 @@ func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 		}
 	}
 	out = append(out, lookalikes(oldBy, new)...)
+	out = append(out, nativeAdded(old, new)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
 			return out[i].Path < out[j].Path
@@ -159,4 +160,33 @@ func others(signers map[string]int, not string) string {
 		names = append(names[:3], "...")
 	}
 	return strings.Join(names, ", ")
+}
+
+// isNative reports whether k is a native executable kind.
+func isNative(k analyze.Kind) bool {
+	return k == analyze.PE || k == analyze.ELF || k == analyze.MachO
+}
+
+// nativeAdded reports the executables of a release whose previous version
+// shipped none: a pure-Python wheel or a JavaScript package that starts
+// carrying a compiled helper (the torchtriton pattern).
+func nativeAdded(old, new []analyze.FileFacts) []analyze.Located {
+	if old == nil {
+		return nil
+	}
+	for _, f := range old {
+		if isNative(f.Kind) {
+			return nil
+		}
+	}
+	var out []analyze.Located
+	for _, f := range new {
+		if isNative(f.Kind) {
+			out = append(out, analyze.Located{Path: f.Path, Finding: report.Finding{
+				Rule: RuleNativeAdded, Level: report.Medium,
+				Message: fmt.Sprintf("a %s executable in a release whose previous version shipped no native code", f.Kind),
+				Match:   report.Snippet("native " + string(f.Kind) + " " + path.Base(f.Rel))}})
+		}
+	}
+	return out
 }

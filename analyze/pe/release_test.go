@@ -275,3 +275,15 @@ func TestCorpusRebuildSigned(t *testing.T) {
 		}
 	}
 }
+
+func TestNativeAdded(t *testing.T) {
+	old := []analyze.FileFacts{{Path: "w!/pkg/__init__.py", Rel: "pkg/__init__.py", Kind: analyze.Python}}
+	new := append(old, analyze.FileFacts{Path: "w!/pkg/bin/helper", Rel: "pkg/bin/helper", Kind: analyze.ELF})
+	ls := Analyzer{}.AnalyzeRelease(old, new)
+	if len(ls) != 1 || ls[0].Finding.Rule != RuleNativeAdded || ls[0].Path != "w!/pkg/bin/helper" || ls[0].Finding.Level != report.Medium {
+		t.Errorf("first native file: %+v", ls)
+	}
+	if ls := (Analyzer{}).AnalyzeRelease(new, new); len(ls) != 0 {
+		t.Errorf("native file already shipped: %+v", ls)
+	}
+}

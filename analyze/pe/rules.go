@@ -36,6 +36,7 @@ const (
 	RuleSameVersion      = "sig.same-version-new-code"
 	RuleCapabilityGained = "sig.capability-gained"
 	RuleLookalikeName    = "sig.lookalike-name"
+	RuleNativeAdded      = "release.native-added"
 )
 
 var rules = []report.Rule{
@@ -67,6 +68,7 @@ var rules = []report.Rule{
 	rule(RuleSameVersion, report.Medium, "same version, different code", "The version resource is unchanged but the code is not: a rebuilt binary that kept its version, as a trojanized one does."),
 	rule(RuleCapabilityGained, report.Medium, "binary gained capabilities", "A binary at the same path now imports network, process or memory functions it did not before. High when it gains network access together with executable memory, injection or process creation."),
 	rule(RuleLookalikeName, report.High, "file name imitates another binary", "A binary whose name is one letter away from, or a confusable of, another binary in the release (fffmpeg.exe beside ffmpeg.exe). High when the imitator is new, medium in a scan."),
+	rule(RuleNativeAdded, report.Medium, "first native executable in the release", "The previous release shipped no executables; this one does. Pure-language packages that start bundling a compiled helper deserve a look (torchtriton, 2022)."),
 }
 
 func rule(id string, l report.Level, summary, help string) report.Rule {
