@@ -86,25 +86,6 @@ func (w *Watcher) Close() error { return w.db.Close() }
 // DB is the watcher's store.
 func (w *Watcher) DB() *store.DB { return w.db }
 
-// Run runs cycles every Interval until ctx ends, or one cycle if once.
-func (w *Watcher) Run(ctx context.Context, once bool) error {
-	for {
-		st, err := w.Cycle(ctx)
-		if err != nil {
-			return err
-		}
-		if once {
-			if st.Errors > 0 {
-				return fmt.Errorf("%d sources failed", st.Errors)
-			}
-			return nil
-		}
-		if err := sleep(ctx, time.Duration(w.cfg.Interval)); err != nil {
-			return nil
-		}
-	}
-}
-
 // Cycle polls every product once, delivers the alerts it raised (and any
 // left from an earlier run), and signs a checkpoint of the ledger. Errors
 // of single sources are logged and counted, not returned.
@@ -401,3 +382,6 @@ func feedURL(s *Source) string {
 	}
 	return s.Type + ":" + s.Package
 }
+
+// Sleep waits one interval of cfg, or until ctx ends.
+func Sleep(ctx context.Context, cfg *Config) error { return sleep(ctx, time.Duration(cfg.Interval)) }
