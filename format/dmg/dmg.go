@@ -284,16 +284,23 @@ type stream struct {
 	r      io.Reader
 	cmd    *exec.Cmd
 	cancel context.CancelFunc
-	done   bool
+	done   bool  // 7zz has been waited for
+	err    error // what Read returns once done
 }
 
+// Read reads the file; at its end it waits for 7zz, so that a failure
+// (a CRC error, a timeout) is an error rather than a short file.
 func (s *stream) Read(p []byte) (int, error) {
+	if s.done {
+		return 0, s.err
+	}
 	n, err := s.r.Read(p)
-	if err == io.EOF && !s.done {
-		s.done = true
+	if err == io.EOF {
+		s.done, s.err = true, io.EOF
 		if werr := s.cmd.Wait(); werr != nil {
-			return n, fmt.Errorf("7zz: %v", werr)
+			s.err = fmt.Errorf("7zz: %v", werr)
 		}
+		return n, s.err
 	}
 	return n, err
 }

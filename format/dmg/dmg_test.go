@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -58,6 +59,17 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if _, err := fs.Stat(tree, "Applications"); err != nil {
 		t.Error(err)
+	}
+	// A reader that goes on reading after the end (io.Copy into a
+	// hasher, then a peek) keeps getting io.EOF.
+	f, err := tree.Open("MyApp.app/Contents/MacOS/MyApp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	io.ReadAll(f)
+	if n, err := f.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Errorf("read after the end = %d, %v", n, err)
 	}
 }
 
