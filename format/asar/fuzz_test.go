@@ -1,0 +1,42 @@
+package asar
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigilsec/vigil/format"
+)
+
+func FuzzAsar(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.asar")
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	lim := format.Limits{MaxEntries: 100, MaxEntryBytes: 1 << 20}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Format.Match("f.asar", b)
+		fsys, err := Format.Open("f.asar", bytes.NewReader(b), lim)
+		if err != nil {
+			return
+		}
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if !fs.ValidPath(p) {
+				t.Fatalf("invalid path %q", p)
+			}
+			if f, err := fsys.Open(p); err == nil {
+				io.Copy(io.Discard, f)
+				f.Close()
+			}
+			return nil
+		})
+	})
+}
