@@ -124,8 +124,8 @@ func TestGarbage(t *testing.T) {
 func FuzzLZX(f *testing.F) {
 	for _, name := range []string{"text", "code", "tiny"} {
 		data := samples()[name]
-		if len(data) > 20000 {
-			data = data[:20000]
+		if len(data) > 3000 {
+			data = data[:3000]
 		}
 		stream, _ := lzxenc.Encode(data, lzxenc.Options{WindowBits: 15, E8: true, BlockSize: 7000, Types: []int{1, 2, 3}})
 		f.Add(append([]byte{0, byte(len(data) >> 10)}, stream...))
