@@ -49,6 +49,7 @@ func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*fo
 	}
 	tr := tar.NewReader(r)
 	var end int64 // end of the last entry's data
+	headers := 0
 	for {
 		at := roundUp(end)
 		hdr, err := tr.Next()
@@ -62,7 +63,8 @@ func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*fo
 			x.stop(at, err)
 			break
 		}
-		if len(x.entries) >= lim.MaxEntries {
+		// Directories count too: they cost a header each to read.
+		if headers++; headers > lim.MaxEntries {
 			x.names.Add(format.Problem{Rule: format.RuleTooManyFiles, Offset: at,
 				Message: fmt.Sprintf("more than %d entries; the rest are not listed", lim.MaxEntries)})
 			break
