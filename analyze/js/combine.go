@@ -1,6 +1,7 @@
 package js
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/vigilsec/vigil/report"
@@ -41,6 +42,10 @@ func (f *file) combinations() {
 		f.combo(f.hook, report.High, "wallet provider + request hook",
 			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
 	}
+	if at := f.nearNetwork(); at >= 0 {
+		f.add(RuleCombination, report.High, f.off(at), "network response + dynamic code",
+			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
+	}
 	if has(f.dynamic) && has(f.decode) {
 		f.combo(f.dynamic, report.High, "decoded data + dynamic code",
 			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes or decrypts hidden data ("+f.findings[f.decode].Match+")")
@@ -51,4 +56,21 @@ func (f *file) combinations() {
 func (f *file) combo(at int, level report.Level, match, msg string) {
 	fd := f.findings[at]
 	f.add(RuleCombination, level, int(fd.Offset), match, msg)
+}
+
+// fetchedCode is how many tokens apart a network use and dynamic code
+// may be to count as one loader: a function or two, not a whole bundle,
+// where a template engine and an HTTP client can sit side by side.
+const fetchedCode = 300
+
+// nearNetwork returns the token index of the first dynamic code on
+// computed input within fetchedCode tokens of a network use, or -1.
+func (f *file) nearNetwork() int {
+	for _, d := range f.dynAt {
+		k := sort.SearchInts(f.netAt, d-fetchedCode)
+		if k < len(f.netAt) && f.netAt[k] <= d+fetchedCode {
+			return d
+		}
+	}
+	return -1
 }

@@ -18,6 +18,11 @@ type file struct {
 	findings []report.Finding
 	seen     map[string]int // rule + match → index in findings
 
+	// Token indexes of network uses and of dynamic code on computed
+	// input, so that one can be judged by its distance to the other.
+	netAt, dynAt []int
+	netNames     map[string]bool // names bound to a network module
+
 	// Capabilities, each the index of the finding that first showed it
 	// (-1 if none), for the combination rules.
 	obfuscated, network, exec, dynamic, decode, credential, envDump, hook, wallet int
@@ -25,7 +30,7 @@ type file struct {
 
 func newFile(src []byte) *file {
 	return &file{
-		src: src, toks: tokenize(src), seen: map[string]int{},
+		src: src, toks: tokenize(src), seen: map[string]int{}, netNames: map[string]bool{},
 		obfuscated: -1, network: -1, exec: -1, dynamic: -1, decode: -1,
 		credential: -1, envDump: -1, hook: -1, wallet: -1,
 	}

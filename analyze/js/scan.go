@@ -32,6 +32,9 @@ func (f *file) scan() {
 func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 	name := f.text(i)
 	call := f.is(i+1, "(")
+	if f.netNames[string(name)] && !f.member(i) {
+		f.netUse(i)
+	}
 	switch string(name) {
 	case "require":
 		if call && !f.member(i) && f.typ(i-1) != js.FunctionToken {
@@ -77,6 +80,7 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 		}
 	case "fetch":
 		if call && (!f.member(i) || f.globalObject(i-2)) {
+			f.netUse(i)
 			mark(&f.network, f.add(RuleNetwork, report.Low, f.off(i), "fetch()", "calls fetch(): the file reaches the network"))
 		}
 	case "sendBeacon":
@@ -193,6 +197,12 @@ func (f *file) module(i int, name string, cp map[string]bool, hasCP *bool) {
 			cp[string(f.text(i-4))] = true
 		}
 	case networkModules[name]:
+		f.netUse(i)
+		if f.is(i-1, "=") && f.isIdent(i-2) {
+			f.netNames[string(f.text(i-2))] = true
+		} else if f.is(i-1, "(") && f.is(i-3, "=") && f.isIdent(i-4) {
+			f.netNames[string(f.text(i-4))] = true
+		}
 		mark(&f.network, f.add(RuleNetwork, report.Low, f.off(i), match, "loads "+name+": the file reaches the network"))
 	}
 }
@@ -202,6 +212,7 @@ func (f *file) newExpr(i int) {
 	switch string(f.text(i + 1)) {
 	case "XMLHttpRequest", "WebSocket", "EventSource":
 		n := string(f.text(i + 1))
+		f.netUse(i)
 		mark(&f.network, f.add(RuleNetwork, report.Low, f.off(i), "new "+n, "creates a "+n+": the file reaches the network"))
 	case "vm":
 		if f.is(i+2, ".") && f.is(i+3, "Script") && f.is(i+4, "(") {
@@ -225,6 +236,16 @@ func (f *file) dynamicCall(i, open int, label string) {
 	idx := f.add(RuleDynamicCode, level, f.off(i), label+"(<computed>)",
 		label+" runs code built at run time"+why+": what runs is not in the release")
 	mark(&f.dynamic, idx)
+	if len(f.dynAt) < 1000 {
+		f.dynAt = append(f.dynAt, i)
+	}
+}
+
+// netUse records a network use at token i.
+func (f *file) netUse(i int) {
+	if n := len(f.netAt); n < 100_000 && (n == 0 || f.netAt[n-1] != i) {
+		f.netAt = append(f.netAt, i)
+	}
 }
 
 // decodes reports whether the tokens [from, to) decode or decrypt data.
