@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="demo", version="1.1.0")
