@@ -7,8 +7,9 @@
 // cabinet at its install path, such as
 // "ProgramFilesFolder/Vendor/App/app.exe", the Binary and Icon tables'
 // streams (custom action DLLs and scripts live there) under "[Binary]/" and
-// "[Icon]/", and any other stream under "[Streams]/", so that nothing in
-// the file goes unseen.
+// "[Icon]/", the summary information as the text file
+// "[SummaryInformation].txt", and any other stream under "[Streams]/", so
+// that nothing in the file goes unseen.
 package msi
 
 import (
@@ -328,6 +329,9 @@ func (db *database) listStreams() {
 			}
 		}
 		f := db.streams[n]
+		if n == "SummaryInformation" && f.Initial == 5 && db.addSummary(f) {
+			continue
+		}
 		db.entries = append(db.entries, format.Entry{
 			Name: db.namer.Clean(p, -1),
 			Size: f.Size,
@@ -345,6 +349,26 @@ func (db *database) listStreams() {
 			},
 		})
 	}
+}
+
+// addSummary lists the summary information as the text file
+// "[SummaryInformation].txt", and reports whether it could.
+func (db *database) addSummary(f *mscfb.File) bool {
+	b, err := db.read(f, maxSummaryBytes)
+	if err != nil {
+		return false
+	}
+	text, err := summaryText(b)
+	if err != nil {
+		return false
+	}
+	db.entries = append(db.entries, format.Entry{
+		Name: db.namer.Clean("[SummaryInformation].txt", -1),
+		Size: int64(len(text)),
+		Mode: 0o444,
+		Open: func() (io.ReadCloser, error) { return format.NopCloser(strings.NewReader(text)), nil },
+	})
+	return true
 }
 
 type errReader struct{ err error }

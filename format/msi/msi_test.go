@@ -165,6 +165,22 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
+func TestSummary(t *testing.T) {
+	fsys, err := open(t, "testdata/app.msi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fs.ReadFile(fsys, "[SummaryInformation].txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Author: Vigil Tests", "Subject: Halyard Test", "Template: Intel;1033"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b)
+		}
+	}
+}
+
 func TestBrokenStringPool(t *testing.T) {
 	fsys, err := open(t, "testdata/fail_stringpool.msi")
 	if err != nil {
