@@ -22,6 +22,7 @@ type file struct {
 	// input, so that one can be judged by its distance to the other.
 	netAt, dynAt []int
 	netNames     map[string]bool // names bound to a network module
+	depth        int             // how many decodings deep this source is
 
 	// Capabilities, each the index of the finding that first showed it
 	// (-1 if none), for the combination rules.

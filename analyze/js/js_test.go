@@ -44,6 +44,7 @@ var fixtures = []struct {
 	{"fail_obfuscated.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High, RuleCombination: report.Critical}},
 	{"fail_obfuscated_rc4.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
 	{"src/loader.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High, RuleNetwork: report.Low}},
+	{"fail_blob_code.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEndpoint: report.Low, RuleNetwork: report.Low}},
 	{"fail_page.html", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High, RuleDynamicCode: report.None}},
 	{"fail_minified_append.min.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEncodedBlob: report.Medium}},
 }

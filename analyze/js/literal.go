@@ -11,10 +11,6 @@ import (
 	"github.com/vigilsec/vigil/report"
 )
 
-// maxDecodeLen bounds the literals tried as encoded names; longer ones
-// are blobs, handled where they are decoded.
-const maxDecodeLen = 256
-
 // literal applies the rules for the string literal at token i: names
 // hidden by escapes, hex, base64 or splitting, credential stores and
 // network endpoints.
@@ -26,11 +22,15 @@ func (f *file) literal(i int) {
 			f.hidden(i, name, "escape sequences", raw)
 		}
 	}
-	if n := len(val); n >= 8 && n <= maxDecodeLen {
+	if len(val) >= 8 {
 		texts, encs := decodings(val)
 		for k, t := range texts {
 			if name := sensitive(t); name != "" {
 				f.hidden(i, name, encs[k], raw)
+				if len(t) >= blobMin { // a script, not a name: read it too
+					f.command(t, f.off(i))
+					f.nested(t, f.off(i))
+				}
 				break
 			}
 		}
@@ -104,6 +104,7 @@ func (f *file) blob(i int, via string) {
 			msg += fmt.Sprintf("; the %s decodes to text naming %s", encs[0], name)
 		}
 		f.command(text, f.off(i)) // a script is a script, however it arrives
+		f.nested(text, f.off(i))
 	}
 	mark(&f.decode, f.add(RuleEncodedBlob, level, f.off(i), via+"(<"+strconv.Itoa(len(val))+" chars>)", msg))
 }
@@ -140,5 +141,33 @@ func (f *file) charCodes(i int) {
 	} else if b.Len() >= blobMin {
 		mark(&f.decode, f.add(RuleEncodedBlob, report.Medium, f.off(i), "String.fromCharCode(<"+strconv.Itoa(b.Len())+" chars>)",
 			"builds a long string from character codes at run time"))
+	}
+}
+
+// maxDepth bounds analysis of code decoded from code.
+const maxDepth = 2
+
+// nested analyzes decoded text as JavaScript and adds its findings at
+// byte offset off, where the encoded literal sits.
+func (f *file) nested(text string, off int) {
+	if f.depth >= maxDepth {
+		return
+	}
+	g := newFile([]byte(text))
+	g.depth = f.depth + 1
+	g.run()
+	for _, fd := range g.findings {
+		if fd.Rule == RuleLongLine {
+			continue
+		}
+		i := f.add(fd.Rule, fd.Level, off, fd.Match, "in decoded code: "+fd.Message)
+		switch fd.Rule {
+		case RuleNetwork:
+			mark(&f.network, i)
+		case RuleChildProcess, RuleExec:
+			mark(&f.exec, i)
+		case RuleDynamicCode:
+			mark(&f.dynamic, i)
+		}
 	}
 }

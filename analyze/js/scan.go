@@ -70,7 +70,7 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 		}
 		// exec is also RegExp.prototype.exec: count it only when bare or
 		// on a name bound to child_process.
-		if string(name) == "exec" && f.member(i) && !cp[string(f.text(i-2))] {
+		if string(name) == "exec" && f.member(i) && !cp[string(f.text(i-2))] && !f.requiredCP(i-2) {
 			return
 		}
 		f.execCall(i, string(name))
@@ -128,6 +128,13 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 				"reaches the injected wallet provider window."+prop+", which signs transactions"))
 		}
 	}
+}
+
+// requiredCP reports whether the ")" at token i closes
+// require("child_process"), as in require("child_process").exec(cmd).
+func (f *file) requiredCP(i int) bool {
+	return f.is(i, ")") && f.isStr(i-1) && f.is(i-2, "(") && f.is(i-3, "require") &&
+		strings.TrimPrefix(f.str(i-1), "node:") == "child_process"
 }
 
 // globalObject reports whether token i names the global object, as in
