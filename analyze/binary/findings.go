@@ -150,11 +150,13 @@ func (o offsets) str(strs []String, pos int) string {
 }
 
 // versionLike reports whether a dotted quad is more likely a version
-// number than an address: binaries are full of "1.0.0.0" in manifests and
-// version resources, and an address ending in .0 names a network, not a
-// host to connect to.
+// number or an object identifier than an address: binaries are full of
+// "1.0.0.0" in manifests and version resources and of "2.5.29.15" in
+// certificate code, an address ending in .0 names a network rather than
+// a host, and addresses below 10.0.0.0 are rarely hard-coded servers.
 func versionLike(ip, context string) bool {
-	return strings.HasSuffix(ip, ".0") || strings.Contains(strings.ToLower(context), "version")
+	first, _, _ := strings.Cut(ip, ".")
+	return len(first) == 1 || strings.HasSuffix(ip, ".0") || strings.Contains(strings.ToLower(context), "version")
 }
 
 // dedupe keeps the first finding of each rule and match: a URL repeated

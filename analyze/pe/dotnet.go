@@ -27,8 +27,7 @@ type typeDef struct {
 
 // Bounds for hostile metadata.
 const (
-	maxRows     = 1 << 20
-	maxTypeRows = 1000 // types reported as findings
+	maxRows = 1 << 20
 )
 
 // Metadata table numbers used here.
@@ -297,13 +296,17 @@ var (
 		"System.Net.Sockets.TcpClient::.ctor":                                   report.Low,
 	}
 	loadRefs   = []string{"System.Reflection.Assembly::Load", "System.AppDomain::Load", "System.Runtime.InteropServices.Marshal::GetDelegateForFunctionPointer"}
-	decodeRefs = []string{"System.Convert::FromBase64String", "System.Net.", "System.Security.Cryptography.", "CreateDecryptor"}
+	decodeRefs = []string{"System.Convert::FromBase64String", "::CreateDecryptor", "System.Net.WebClient::Download", "System.Net.Http.HttpClient::GetByteArrayAsync", "System.Net.Http.HttpClient::GetStreamAsync"}
 )
 
-// dotnetFindings lists the types an assembly defines (low, so that a
-// type added in a new release shows in a diff by its name) and its risky
-// framework references; loading an assembly from decoded, decrypted or
-// downloaded bytes is high.
+// smallAssembly is the type count below which a co-occurrence of loading
+// and decoding is judged a stager: a framework assembly with hundreds of
+// types does both for unrelated reasons.
+const smallAssembly = 50
+
+// dotnetFindings lists an assembly's risky framework references; loading
+// an assembly from decoded, decrypted or downloaded bytes is high in a
+// small assembly. The types it defines are reported by Diff, as additions.
 func (img *image) dotnetFindings() []report.Finding {
 	md, err := img.readMetadata()
 	if md == nil {
@@ -314,18 +317,6 @@ func (img *image) dotnetFindings() []report.Finding {
 		return nil
 	}
 	var out []report.Finding
-	for i, t := range md.Types {
-		if i == maxTypeRows {
-			break
-		}
-		list := t.Methods
-		if len(list) > 12 {
-			list = append(list[:12:12], "...")
-		}
-		out = append(out, report.Finding{Rule: RuleDotnetType, Level: report.Low, Offset: t.Offset,
-			Message: fmt.Sprintf("defines type %s with %d methods (%s)", t.Name, len(t.Methods), strings.Join(list, ", ")),
-			Match:   report.Snippet(t.Name)})
-	}
 	var load, decode string
 	for _, ref := range md.Refs {
 		if l, ok := riskyRefs[ref]; ok {
@@ -338,15 +329,27 @@ func (img *image) dotnetFindings() []report.Finding {
 			}
 		}
 		for _, p := range decodeRefs {
-			if strings.Contains(ref, p) && decode == "" && !strings.HasPrefix(ref, "System.Net.WebUtility") {
+			if strings.Contains(ref, p) && decode == "" {
 				decode = ref
 			}
 		}
 	}
 	if load != "" && decode != "" {
-		out = append(out, report.Finding{Rule: RuleDotnetLoader, Level: report.High,
+		level := report.High
+		if len(md.Types) >= smallAssembly {
+			level = report.Medium
+		}
+		out = append(out, report.Finding{Rule: RuleDotnetLoader, Level: level,
 			Message: fmt.Sprintf("loads code at run time (%s) and decodes, decrypts or downloads bytes (%s): the shape of a .NET stager", load, decode),
 			Match:   report.Snippet(load + " + " + decode)})
 	}
 	return out
+}
+
+// list joins up to n names, marking the rest with "...".
+func list(names []string, n int) string {
+	if len(names) > n {
+		names = append(names[:n:n], "...")
+	}
+	return strings.Join(names, ", ")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -188,24 +189,40 @@ func BenchmarkAnalyze(b *testing.B) {
 }
 
 func TestDotnetTypes(t *testing.T) {
-	f := load(t, "dotnet.exe")
-	fs := Analyzer{}.Analyze(f)
-	types := find(fs, RuleDotnetType)
-	var names []string
-	for _, ty := range types {
-		names = append(names, ty.Match)
+	img, _ := parse(load(t, "dotnet.exe").Data)
+	md, err := img.readMetadata()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := strings.Join(names, " "); got != "Acme.Tools.Greeter Acme.Tools.Updater Acme.Tools.Program" {
+	var names []string
+	for _, ty := range md.Types {
+		names = append(names, ty.Name+"("+strings.Join(ty.Methods, ",")+")")
+	}
+	if got := strings.Join(names, " "); got != "Acme.Tools.Greeter(.ctor,Greet) Acme.Tools.Updater(.ctor,Run) Acme.Tools.Program(Main)" {
 		t.Errorf("types %q", got)
 	}
-	if !strings.Contains(types[0].Message, "Greet") {
-		t.Errorf("methods missing from %q", types[0].Message)
-	}
+	fs := Analyzer{}.Analyze(load(t, "dotnet.exe"))
 	if refs := find(fs, RuleDotnetMemberRef); len(refs) != 1 || refs[0].Match != "System.Diagnostics.Process::Start" {
 		t.Errorf("member refs %+v", refs)
 	}
 	if maxLevel(fs) > report.Low {
 		t.Errorf("honest assembly at %v", maxLevel(fs))
+	}
+}
+
+func TestDotnetDiff(t *testing.T) {
+	old, new := load(t, "dotnet.exe"), load(t, "dotnet2.exe")
+	fs := Analyzer{}.Diff(old, new)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Rule+" "+f.Match)
+	}
+	sort.Strings(got)
+	if want := "dotnet.method Acme.Tools.Greeter::Farewell|dotnet.type Acme.Tools.Telemetry"; strings.Join(got, "|") != want {
+		t.Errorf("diff findings %q, want %q", got, want)
+	}
+	if fs := (Analyzer{}).Diff(old, old); len(fs) != 0 {
+		t.Errorf("diff of a file with itself: %+v", fs)
 	}
 }
 

@@ -27,6 +27,7 @@ const (
 	RuleCertTableData    = "pe.cert-table-data"
 	RuleDataAfterCert    = "pe.data-after-signature"
 	RuleDotnetType       = "dotnet.type"
+	RuleDotnetMethod     = "dotnet.method"
 	RuleDotnetMemberRef  = "dotnet.member-ref"
 	RuleDotnetLoader     = "dotnet.loader"
 	RuleSignerChanged    = "sig.signer-changed"
@@ -58,9 +59,10 @@ var rules = []report.Rule{
 	rule(RuleDigestMismatch, report.High, "signed image digest does not match", "The file was changed after it was signed: the Authenticode digest of the image differs from the one the signature vouches for."),
 	rule(RuleCertTableData, report.High, "data hidden in the certificate table", "The certificate table holds bytes beyond the PKCS#7 signature. The digest does not cover the table, so the signature still verifies: the 3CX payload hid there (CVE-2013-3900)."),
 	rule(RuleDataAfterCert, report.Medium, "data after the certificate table", "Bytes follow the certificate table, where no tool that signs puts them."),
-	rule(RuleDotnetType, report.Low, ".NET type", "A type the assembly defines, listed so that a type added in a new release shows in a diff."),
+	rule(RuleDotnetType, report.Low, "new .NET type", "A type the new version of an assembly defines and the old one did not (diff only): injected code usually arrives as a new class."),
+	rule(RuleDotnetMethod, report.Low, "new .NET method", "A method added to a type that already existed (diff only)."),
 	rule(RuleDotnetMemberRef, report.Medium, ".NET reference to a risky API", "The assembly calls a framework API that loads code, starts processes or downloads (Assembly.Load, Process.Start, WebClient)."),
-	rule(RuleDotnetLoader, report.High, ".NET assembly loads decoded or downloaded code", "The assembly both loads assemblies or function pointers at run time and decodes, decrypts or downloads bytes: the shape of a stager that hides its payload."),
+	rule(RuleDotnetLoader, report.High, ".NET assembly loads decoded or downloaded code", "The assembly both loads assemblies or function pointers at run time and decodes, decrypts or downloads bytes: the shape of a stager that hides its payload. Medium in large assemblies, where the two often meet for unrelated reasons."),
 	rule(RuleSignerChanged, report.High, "signer changed", "The binary at this path was signed by a different subject in the previous release."),
 	rule(RuleCertRenewed, report.Low, "signing certificate changed", "Same signer subject, different certificate: usually a renewal."),
 	rule(RuleStrangerSigner, report.High, "signed by a stranger", "The binary is signed by a subject that signs nothing else in the release. High for a binary new in the release, medium in a scan (bundled third-party redistributables look the same)."),

@@ -49,4 +49,5 @@ sign "$T/hello.exe" timestamped.exe halyard -TSA-certs "$T/tsa.crt" -TSA-key "$T
 
 # a .NET assembly
 mcs -nologo -out:dotnet.exe src/Hello.cs
+mcs -nologo -define:TELEMETRY -out:dotnet2.exe src/Hello.cs
 mcs -nologo -out:fail_stager.exe src/Stager.cs
