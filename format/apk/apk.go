@@ -8,7 +8,8 @@
 // single tar, and that is how the package is shown: the signature and
 // control files at the top, as apk itself unpacks them, beside the payload
 // at its installed paths. A data file named like a control file is
-// renamed by format.Namer and reported.
+// renamed by format.Namer and reported. The data stream is checked against
+// the datahash in .PKGINFO.
 package apk
 
 import (
@@ -48,10 +49,30 @@ func isAPK(head []byte) bool {
 	return strings.HasPrefix(name, ".SIGN.") || name == ".PKGINFO"
 }
 
+// Tree is an opened apk: the tar stream's tree, with the datahash check's
+// problem, if any, after the tar's own.
+type Tree struct {
+	*format.Tree
+	problems []format.Problem
+}
+
+// Problems implements format.ProblemReporter.
+func (t *Tree) Problems() []format.Problem { return t.problems }
+
 // Open reads an apk package.
-func Open(src format.Source, lim format.Limits) (*format.Tree, error) {
+func Open(src format.Source, lim format.Limits) (*Tree, error) {
 	if !isAPK(format.Head(src, 4096)) {
 		return nil, format.ErrNotFormat
 	}
-	return tar.OpenStream(io.NewSectionReader(src, 0, src.Size()), lim)
+	t, err := tar.OpenStream(io.NewSectionReader(src, 0, src.Size()), lim)
+	if err != nil {
+		return nil, err
+	}
+	out := &Tree{Tree: t, problems: t.Problems()}
+	if info, err := fs.ReadFile(t, ".PKGINFO"); err == nil {
+		if p := checkDataHash(src, info); p != nil {
+			out.problems = append(out.problems, *p)
+		}
+	}
+	return out, nil
 }
