@@ -28,18 +28,7 @@ type corpusCase struct {
 
 // corpusKnownMisses lists cases vigil does not pass yet, with why. The test
 // fails when one of them starts passing, so the list cannot go stale.
-var corpusKnownMisses = map[string]string{
-	"action-dist":          "analyzers not wired yet",
-	"bash-uploader":        "analyzers not wired yet",
-	"chat-agent-asar":      "analyzers not wired yet",
-	"chat-agent-nsis":      "analyzers not wired yet",
-	"npm-minified-append":  "analyzers not wired yet",
-	"npm-obfuscated-index": "analyzers not wired yet",
-	"npm-preinstall":       "analyzers not wired yet",
-	"npm-worm-postinstall": "analyzers not wired yet",
-	"tarball-m4":           "analyzers not wired yet",
-	"wheel-native-import":  "analyzers not wired yet",
-}
+var corpusKnownMisses = map[string]string{}
 
 // TestCorpus judges every case of ../shared/corpus the way its score script
 // does: tampered cases must reach their minimum risk with a flagged file at
