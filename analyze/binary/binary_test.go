@@ -112,3 +112,23 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyzer{}.Analyze(f)
 	}
 }
+
+func TestVersionLike(t *testing.T) {
+	for _, c := range []struct {
+		ip, ctx string
+		want    bool
+	}{
+		{"203.0.113.44", "203.0.113.44", false},
+		{"1.0.0.0", `version="1.0.0.0"`, true},
+		{"2.5.29.15", "2.5.29.15", true},
+		{"127.0.0.1", "127.0.0.1", true},
+		{"192.168.1.20", "192.168.1.20", true},
+		{"0:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:1", true},
+		{"80.1.7.92", "FileVersion 80.1.7.92", true},
+		{"198.51.100.71", "connect 198.51.100.71", false},
+	} {
+		if got := versionLike(c.ip, c.ctx); got != c.want {
+			t.Errorf("versionLike(%q, %q) = %v", c.ip, c.ctx, got)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package binary
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
@@ -149,12 +150,16 @@ func (o offsets) str(strs []String, pos int) string {
 	return ""
 }
 
-// versionLike reports whether a dotted quad is more likely a version
+// versionLike reports whether an address is local (loopback, private),
+// or whether a dotted quad is more likely a version
 // number or an object identifier than an address: binaries are full of
 // "1.0.0.0" in manifests and version resources and of "2.5.29.15" in
 // certificate code, an address ending in .0 names a network rather than
 // a host, and addresses below 10.0.0.0 are rarely hard-coded servers.
 func versionLike(ip, context string) bool {
+	if a, err := netip.ParseAddr(ip); err == nil && (a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast()) {
+		return true // not a server anyone can reach from outside
+	}
 	first, _, _ := strings.Cut(ip, ".")
 	return len(first) == 1 || strings.HasSuffix(ip, ".0") || strings.Contains(strings.ToLower(context), "version")
 }
