@@ -43,6 +43,9 @@ func (f *file) obfuscation() {
 			} else if f.is(i, "parseInt") && f.checksum(i) {
 				sig("parseInt(...)/0x1 checksum", i)
 			}
+			if f.selfRedefining(i) {
+				sig("self-redefining string-array function", i)
+			}
 		case js.WhileToken:
 			// while(!![]): the dispatcher loop of control-flow flattening.
 			if f.is(i+1, "(") && f.is(i+2, "!") && f.is(i+3, "!") && f.is(i+4, "[") && f.is(i+5, "]") {
@@ -64,10 +67,10 @@ func (f *file) obfuscation() {
 	if at < 0 {
 		at = sigAt
 	}
+	sort.Strings(sigs)
 	if hexNames > 0 {
 		sigs = append([]string{"_0x identifiers"}, sigs...)
 	}
-	sort.Strings(sigs[1:])
 	i := f.add(RuleObfuscator, report.High, int(f.toks[at].s), "javascript-obfuscator: "+strings.Join(sigs, ", "),
 		fmt.Sprintf("javascript-obfuscator output (%d _0x identifiers; %s): the code is written to resist review", hexNames, strings.Join(sigs, ", ")))
 	mark(&f.obfuscated, i)
@@ -146,4 +149,28 @@ func (f *file) longLines() {
 	}
 	f.add(RuleLongLine, report.Low, l.start, "minified line",
 		fmt.Sprintf("a %d-byte line; minified code cannot be reviewed as written", n))
+}
+
+// selfRedefining reports whether token i starts a = function () { return
+// b; }; return a();: how javascript-obfuscator's string array function
+// replaces itself with its cached array on the first call.
+func (f *file) selfRedefining(i int) bool {
+	if !f.is(i+1, "=") || f.typ(i+2) != js.FunctionToken {
+		return false
+	}
+	want := []string{"(", ")", "{", "return", "", "}", "return", string(f.text(i)), "(", ")"}
+	j := i + 3
+	for _, w := range want {
+		if f.is(j, ";") {
+			j++
+		}
+		switch {
+		case w == "" && f.isIdent(j):
+		case w != "" && f.is(j, w):
+		default:
+			return false
+		}
+		j++
+	}
+	return true
 }
