@@ -35,7 +35,7 @@ var fixtures = []struct {
 	{"fail_eval_decoded.js", report.High, map[string]report.Level{RuleDynamicCode: report.High, RuleCombination: report.High}},
 	{"fail_shell_base64.js", report.High, map[string]report.Level{RuleShellDecode: report.High, RuleExec: report.Medium}},
 	{"fail_powershell_enc.js", report.High, map[string]report.Level{RuleShellDecode: report.High}},
-	{"fail_env_exfil.js", report.High, map[string]report.Level{RuleEnvDump: report.Medium, RuleCombination: report.High}},
+	{"fail_env_exfil.js", report.High, map[string]report.Level{RuleEnvDump: report.Medium, RuleCombination: report.High, RuleEnvSecret: report.Low}},
 	{"fail_npmrc.js", report.High, map[string]report.Level{RuleCredential: report.Medium, RuleNetwork: report.Low, RuleCombination: report.High}},
 	{"fail_hooks.js", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High}},
 	{"fail_hidden_spawn.js", report.High, map[string]report.Level{RuleHiddenProcess: report.High}},

@@ -17,6 +17,7 @@ const (
 	RuleNetwork        = "js.network"
 	RuleEndpoint       = "js.endpoint"
 	RuleEnvDump        = "js.env-dump"
+	RuleEnvSecret      = "js.env-secret"
 	RuleCredential     = "js.credential-path"
 	RuleHook           = "js.hook"
 	RuleCombination    = "js.combination"
@@ -50,6 +51,8 @@ var rules = []report.Rule{
 		Help: "A URL, host name or IP address written in a string literal. Raw IP addresses are medium."},
 	{ID: RuleEnvDump, Level: report.Medium, Summary: "reads the whole environment",
 		Help: "JSON.stringify(process.env), Object.entries(process.env) and the like: every secret in the environment at once. High when the file also uses the network."},
+	{ID: RuleEnvSecret, Level: report.Low, Summary: "reads a secret from the environment",
+		Help: "process.env.NPM_TOKEN, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY and other variables whose names say they hold a secret."},
 	{ID: RuleCredential, Level: report.Medium, Summary: "names a credential store",
 		Help: ".npmrc, .ssh, .git-credentials, .aws, browser storage (Login Data, Cookies, Local Storage, leveldb) or a wallet. High when the file also uses the network."},
 	{ID: RuleHook, Level: report.Medium, Summary: "replaces a browser API or wallet provider",

@@ -298,6 +298,9 @@ func (f *file) execCall(i int, name string) {
 	}
 }
 
+// secretName matches environment variable names that hold secrets.
+var secretName = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|_AUTH)`)
+
 // shellName matches a command line that starts a shell interpreter.
 var shellName = regexp.MustCompile(`(?i)^\s*(\S*[/\\])?(cmd(\.exe)?|powershell(\.exe)?|pwsh(\.exe)?|(ba|z|da)?sh|wscript(\.exe)?|cscript(\.exe)?|mshta(\.exe)?)(\s|$)`)
 
@@ -341,8 +344,16 @@ func (f *file) detachedHidden(from, to int) bool {
 // processEnv handles process.env at token i: a wholesale read is
 // reported, a read of one named variable is not.
 func (f *file) processEnv(i int) {
-	if f.is(i+3, ".") || f.is(i+3, "[") || f.is(i+3, "?.") {
-		return // process.env.NAME
+	if f.is(i+3, ".") || f.is(i+3, "?.") || f.is(i+3, "[") {
+		name := string(f.text(i + 4))
+		if f.is(i+3, "[") && f.isStr(i+4) {
+			name = f.str(i + 4)
+		}
+		if secretName.MatchString(name) {
+			f.add(RuleEnvSecret, report.Low, f.off(i), "process.env."+name,
+				"reads the secret environment variable "+name)
+		}
+		return
 	}
 	var how string
 	switch {
