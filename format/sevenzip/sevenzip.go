@@ -34,7 +34,7 @@ var Format = format.Format{
 var magic = []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}
 
 func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
-	zr, err := sevenzip.NewReader(src, src.Size())
+	zr, err := newReader(src)
 	if err != nil {
 		if !bytes.HasPrefix(format.Head(src, len(magic)), magic) {
 			return nil, fmt.Errorf("%w: %v", format.ErrNotFormat, err)

@@ -50,11 +50,11 @@ func (b *budget) remaining() int64 {
 func (s *stream) opener(i int, f *sevenzip.File) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) {
 		if len(s.files) == 1 {
-			rc, err := f.Open()
+			rc, err := openEntry(f)
 			if err != nil {
-				return nil, explain(err)
+				return nil, err
 			}
-			return readCloser{errExplainer{format.LimitReader(rc, s.lim.MaxEntryBytes)}, rc}, nil
+			return readCloser{format.LimitReader(rc, s.lim.MaxEntryBytes), rc}, nil
 		}
 		s.once.Do(s.unpack)
 		p := s.parts[i]
@@ -81,30 +81,19 @@ func (s *stream) unpack() {
 			p.err = format.LimitError("archive bytes", s.budget.total)
 			continue
 		}
-		rc, err := f.Open()
+		rc, err := openEntry(f)
 		if err != nil {
-			p.err = explain(err)
+			p.err = err
 			continue
 		}
 		lr := format.LimitReader(rc, min(s.lim.MaxEntryBytes, left))
-		p.n, p.err = io.Copy(s.spool, errExplainer{lr})
+		p.n, p.err = io.Copy(s.spool, lr)
 		rc.Close()
 		s.budget.take(p.n)
 		if p.err == nil && uint64(p.n) != f.UncompressedSize {
 			p.err = fmt.Errorf("7z: %s: read %d bytes, header says %d", f.Name, p.n, f.UncompressedSize)
 		}
 	}
-}
-
-// errExplainer passes read errors through explain.
-type errExplainer struct{ r io.Reader }
-
-func (e errExplainer) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = explain(err)
-	}
-	return n, err
 }
 
 type errReader struct{ err error }
