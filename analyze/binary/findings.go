@@ -157,8 +157,8 @@ func (o offsets) str(strs []String, pos int) string {
 // certificate code, an address ending in .0 names a network rather than
 // a host, and addresses below 10.0.0.0 are rarely hard-coded servers.
 func versionLike(ip, context string) bool {
-	if a, err := netip.ParseAddr(ip); err == nil && (a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast()) {
-		return true // not a server anyone can reach from outside
+	if a, err := netip.ParseAddr(ip); err == nil && (a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})) {
+		return true // not a server anyone can reach from outside, or broadcast
 	}
 	first, _, _ := strings.Cut(ip, ".")
 	return len(first) == 1 || strings.HasSuffix(ip, ".0") || strings.Contains(strings.ToLower(context), "version")

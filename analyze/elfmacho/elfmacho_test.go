@@ -151,3 +151,15 @@ func BenchmarkELF(b *testing.B) {
 		ELF{}.Analyze(f)
 	}
 }
+
+// TestShellWithoutEndpoint: the imports of a reverse shell without a
+// server address written in (sulogin, strace have them) stay medium.
+func TestShellWithoutEndpoint(t *testing.T) {
+	f := load(t, "fail_revshell")
+	i := strings.Index(string(f.Data), "192.0.2.61")
+	copy(f.Data[i:], "localhost\x00")
+	fs := analyzeFile(f)
+	if got := rules(fs)["elf."+RemoteShell]; got.Level != report.Medium {
+		t.Errorf("without an address: %+v", fs)
+	}
+}

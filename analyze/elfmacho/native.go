@@ -79,7 +79,7 @@ var classRules = [numClasses]struct {
 	cExec:    {Exec, report.Low, "starts other programs"},
 	cPtrace:  {Ptrace, report.Medium, "can trace or inject into other processes (ptrace)"},
 	cDynLoad: {DynLoad, report.Low, "loads libraries at run time (dlopen)"},
-	cMemfd:   {Fileless, report.Medium, "can create anonymous in-memory files (memfd_create)"},
+	cMemfd:   {Fileless, report.Low, "can create anonymous in-memory files (memfd_create)"},
 }
 
 func (n *native) findings() []report.Finding {
@@ -99,17 +99,19 @@ func (n *native) findings() []report.Finding {
 		}
 	}
 	strs := binary.Strings(n.data)
-	out = append(out, binary.StringFindings(n.prefix, strs)...)
+	sf := binary.StringFindings(n.prefix, strs)
+	out = append(out, sf...)
 	small := len(n.imports) < smallBinary
-	if net, exec := byClass[cNetwork], byClass[cExec]; small && len(net) > 0 && len(exec) > 0 {
-		for _, s := range strs {
-			if sh := shell(s.Text); sh != "" {
-				out = append(out, report.Finding{Rule: n.prefix + "." + RemoteShell, Level: report.High,
-					Message: fmt.Sprintf("a small program that connects to the network (%s), starts programs (%s) and names the shell %s: the shape of a reverse shell", net[0], exec[0], sh),
-					Offset:  s.Offset, Match: net[0] + " + " + exec[0] + " + " + sh})
-				break
-			}
+	if sh, off := n.reverseShell(byClass, strs); sh != "" {
+		// Honest tools (sulogin, strace) share the imports; what they do
+		// not have is a server address written into the program.
+		level := report.Medium
+		if hardcodedEndpoint(n.prefix, sf) {
+			level = report.High
 		}
+		out = append(out, report.Finding{Rule: n.prefix + "." + RemoteShell, Level: level,
+			Message: fmt.Sprintf("a small program that connects out (connect), redirects descriptors (%s), starts programs (%s) and names the shell %s: the shape of a reverse shell", has(n.imports, "dup2", "dup3"), byClass[cExec][0], sh),
+			Offset:  off, Match: "connect + " + byClass[cExec][0] + " + " + sh})
 	}
 	if memfd, exec := byClass[cMemfd], byClass[cExec]; len(memfd) > 0 && len(exec) > 0 {
 		level := report.Medium
@@ -132,6 +134,42 @@ func (n *native) findings() []report.Finding {
 	}
 	report.SortFindings(out)
 	return out
+}
+
+// reverseShell returns the shell a small program would hand its socket
+// to: it must import connect, dup2 or dup3 and an exec function, and name
+// a shell. The offset is that of the shell's name.
+func (n *native) reverseShell(byClass [numClasses][]string, strs []binary.String) (string, int64) {
+	if len(n.imports) >= smallBinary || len(byClass[cExec]) == 0 || has(n.imports, "connect") == "" || has(n.imports, "dup2", "dup3") == "" {
+		return "", 0
+	}
+	for _, s := range strs {
+		if sh := shell(s.Text); sh != "" {
+			return sh, s.Offset
+		}
+	}
+	return "", 0
+}
+
+// has returns the first of names present in the sorted list, or "".
+func has(sorted []string, names ...string) string {
+	for _, name := range names {
+		if i := sort.SearchStrings(sorted, name); i < len(sorted) && sorted[i] == name {
+			return name
+		}
+	}
+	return ""
+}
+
+// hardcodedEndpoint reports whether the string findings include a URL or
+// an IP address.
+func hardcodedEndpoint(prefix string, fs []report.Finding) bool {
+	for _, f := range fs {
+		if f.Rule == prefix+"."+binary.IP || f.Rule == prefix+"."+binary.URL {
+			return true
+		}
+	}
+	return false
 }
 
 // offset locates an imported name in the string table, or 0.
@@ -178,7 +216,7 @@ func rulesFor(prefix, format string) []report.Rule {
 		r(Ptrace, report.Medium, "imports ptrace", "ptrace lets a program read and write another process's memory: debuggers, and injectors."),
 		r(DynLoad, report.Low, "imports dlopen", "The program loads libraries chosen at run time."),
 		r(Fileless, report.Medium, "memfd_create with exec", "An in-memory file plus exec runs a payload that never touches disk. High in a small networked program."),
-		r(RemoteShell, report.High, "network plus exec plus a shell", "A small program that connects out, starts programs and names a shell has the shape of a reverse shell."),
+		r(RemoteShell, report.High, "network plus exec plus a shell", "A small program that connects out, redirects descriptors, starts programs and names a shell has the shape of a reverse shell; high when it also carries a hard-coded server address."),
 		r(WX, report.Medium, "writable and executable segment", "A segment mapped both writable and executable: packers and self-modifying loaders."),
 		r(Packed, report.Medium, "packed executable", "The program carries a packer's signature (UPX): its code is compressed and hidden from review."),
 	}

@@ -49,7 +49,7 @@ func (Analyzer) Analyze(f *analyze.File) (out []report.Finding) {
 	strs := binary.Strings(img.unsigned())
 	sf := binary.StringFindings("pe", strs)
 	out = append(out, sf...)
-	out = append(out, comboFindings(img, strs)...)
+	out = append(out, comboFindings(img, strs, sf)...)
 	out = append(out, img.dotnetFindings()...)
 	report.SortFindings(out)
 	return out
@@ -124,7 +124,7 @@ func (img *image) nameOffset(imp string) int64 {
 
 // comboFindings raise the level for capabilities that together make a
 // loader or a remote shell, in a small image only (see smallImage).
-func comboFindings(img *image, strs []binary.String) []report.Finding {
+func comboFindings(img *image, strs []binary.String, sf []report.Finding) []report.Finding {
 	caps := capabilities(img.imports)
 	if len(caps[capNetwork]) == 0 || len(img.imports) >= smallImage {
 		return nil
@@ -143,9 +143,17 @@ func comboFindings(img *image, strs []binary.String) []report.Finding {
 			Offset:  img.nameOffset(mem[0]), Match: net + " + " + mem[0]})
 	}
 	if exec := caps[capExec]; len(exec) > 0 {
+		// Terminal and admin tools share the imports; what they lack is
+		// a server address written into the program.
+		level := report.Medium
+		for _, f := range sf {
+			if f.Rule == "pe."+binary.IP || f.Rule == "pe."+binary.URL {
+				level = report.High
+			}
+		}
 		for _, s := range strs {
 			if shell := shellName(s.Text); shell != "" {
-				out = append(out, report.Finding{Rule: RuleRemoteShell, Level: report.High,
+				out = append(out, report.Finding{Rule: RuleRemoteShell, Level: level,
 					Message: fmt.Sprintf("a small image that uses the network (%s), starts processes (%s) and names the shell %q: the shape of a reverse shell", net, exec[0], shell),
 					Offset:  s.Offset, Match: net + " + " + exec[0] + " + " + shell})
 				break

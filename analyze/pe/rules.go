@@ -48,7 +48,7 @@ var rules = []report.Rule{
 	rule(RuleMemoryImports, report.Low, "imports memory allocation/protection", "VirtualAlloc and VirtualProtect can make memory executable. Every C runtime imports some of them; the import matters in combination."),
 	rule(RuleInjectImports, report.Medium, "imports cross-process memory functions", "WriteProcessMemory, CreateRemoteThread, NtUnmapViewOfSection and friends write into or run code in other processes: process injection and hollowing."),
 	rule(RuleLoader, report.High, "network plus executable memory in a small image", "A small image that both downloads and allocates or injects executable memory has the shape of a shellcode loader."),
-	rule(RuleRemoteShell, report.High, "network plus process creation plus a shell", "A small image that talks to the network, starts processes and names a command interpreter has the shape of a reverse shell."),
+	rule(RuleRemoteShell, report.High, "network plus process creation plus a shell", "A small image that talks to the network, starts processes and names a command interpreter has the shape of a reverse shell; high when it also carries a hard-coded server address."),
 	rule(RuleWXSection, report.Medium, "section both writable and executable", "Compilers do not emit writable code sections; packers and self-modifying loaders do."),
 	rule(RuleHighEntropy, report.Low, "high-entropy section", "A section whose bytes look compressed or encrypted: packed code or an embedded payload. Medium when the section is executable."),
 	rule(RuleOverlay, report.Low, "data after the last section", "Bytes after the image that the loader does not map: installers keep their archive there, droppers their payload."),

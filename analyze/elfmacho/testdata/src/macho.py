@@ -1,9 +1,9 @@
 """Writes a minimal x86_64 Mach-O executable by hand (no Apple toolchain
 here): a __TEXT segment holding "/bin/sh", a dylib load command, and a
-symbol table importing _socket, _connect and _execve. No code signature."""
+symbol table importing _socket, _connect, _execve and _dup2. No code signature."""
 import struct, sys
 
-strings = b"\0_socket\0_connect\0_execve\0"
+strings = b"\0_socket\0_connect\0_execve\0_dup2\0"
 text = b"\0\0\0\0/bin/sh\0connect to 198.51.100.9\0"
 dylib = b"/usr/lib/libSystem.B.dylib\0"
 dylib += b"\0" * (-len(dylib) % 8)
@@ -16,14 +16,14 @@ def load_dylib():
     return body
 hdr_size = 32
 # layout: header, commands, text, symbols, strings
-n_syms = 3
+n_syms = 4
 cmd_sizes = 72 + 24 + len(dylib) + 24 + 80
 text_off = hdr_size + cmd_sizes
 sym_off = text_off + len(text)
 sym_off += -sym_off % 8
 str_off = sym_off + 16 * n_syms
 syms = b""
-for strx in (1, 9, 18):
+for strx in (1, 9, 18, 26):
     syms += struct.pack("<IBBHQ", strx, 0x01, 0, 0x0100, 0)  # N_EXT|N_UNDF, library ordinal 1
 cmds = seg(b"__TEXT", text_off, len(text)) + load_dylib()
 cmds += struct.pack("<IIIIII", 0x2, 24, sym_off, n_syms, str_off, len(strings))
