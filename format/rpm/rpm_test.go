@@ -138,13 +138,21 @@ func TestMalformed(t *testing.T) {
 	if _, err := openFile(t, "fail_tagcount.rpm"); err == nil || !strings.Contains(err.Error(), "out of bounds") {
 		t.Errorf("fail_tagcount.rpm: %v", err)
 	}
+	if _, err := openFile(t, "fail_truncated_header.rpm"); err == nil || !strings.Contains(err.Error(), "past the end") {
+		t.Errorf("fail_truncated_header.rpm: %v", err)
+	}
+	// Cut in the payload: the scripts and the files before the cut are
+	// there, and the cut is reported.
 	tree, err := openFile(t, "fail_truncated.rpm")
-	if err == nil {
-		// The headers may survive the cut; the payload cannot.
-		p := tree.Problems()
-		if len(p) == 0 || p[len(p)-1].Rule != format.RuleMalformed {
-			t.Errorf("fail_truncated.rpm: problems = %+v", p)
-		}
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := tree.Problems()
+	if len(p) != 1 || p[0].Rule != format.RuleMalformed || !strings.Contains(p[0].Message, "payload") {
+		t.Errorf("fail_truncated.rpm: problems = %+v", p)
+	}
+	if _, err := fs.ReadFile(tree, ScriptsDir+"/postin.sh"); err != nil {
+		t.Error(err)
 	}
 	if _, err := Open(bytes.NewReader([]byte("not an rpm at all")), format.DefaultLimits); err != format.ErrNotFormat {
 		t.Errorf("text: %v", err)

@@ -59,7 +59,8 @@ build hello-none.rpm w0.ufdio
 
 # Adversarial copies.
 size=$(stat -c %s hello-gzip.rpm)
-head -c $((size / 2)) hello-gzip.rpm > fail_truncated.rpm
+head -c $((size / 2)) hello-gzip.rpm > fail_truncated_header.rpm
+head -c $((size - 500)) hello-gzip.rpm > fail_truncated.rpm
 # The signature header's index count (bytes 104..107) set to 0x7fffffff.
 cp hello-gzip.rpm fail_tagcount.rpm
 printf '\177\377\377\377' | dd of=fail_tagcount.rpm bs=1 seek=104 conv=notrunc status=none
