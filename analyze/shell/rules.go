@@ -69,33 +69,46 @@ var rules = []report.Rule{
 }
 
 // Line rules: a regexp over one logical line of code (comments masked).
+// need lists lower-case words of which the line must contain one before
+// the regexp is tried: most lines contain none, and the check is cheap.
 type lineRule struct {
 	id    string
 	level report.Level
 	msg   string
+	need  []string
 	re    *regexp.Regexp
 }
 
 var lineRules = []lineRule{
 	{RulePipeToShell, report.High, "the output of a download is run by a shell",
+		[]string{"curl", "wget"},
 		regexp.MustCompile(`(?i)\b(?:ba|z|da|k)?sh\s+(?:-\S+\s+)*(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b|\b(?:eval|source|\.)\s+["']?[$<]\(\s*(?:curl|wget)\b|\bpython[0-9.]*\s+-c\s+["']?\$\(\s*(?:curl|wget)\b`)},
 	{RuleIEXDownload, report.High, "PowerShell evaluates text it downloads",
+		[]string{"iex", "invoke-expression"},
 		regexp.MustCompile(`(?i)\b(?:iex|invoke-expression)\b[^\n]*?(?:downloadstring|downloaddata|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod|net\.webclient)|(?:downloadstring|downloaddata)\s*\([^\n]*\|\s*(?:iex|invoke-expression)\b`)},
 	{RuleDecodeExec, report.High, "PowerShell evaluates text decoded from base64",
+		[]string{"frombase64string"},
 		regexp.MustCompile(`(?i)\b(?:iex|invoke-expression)\b[^\n]*?frombase64string|frombase64string[^\n]*\|\s*(?:iex|invoke-expression)\b`)},
 	{RuleCertutil, report.High, "certutil downloads a file",
+		[]string{"certutil"},
 		regexp.MustCompile(`(?i)\bcertutil(?:\.exe)?\b[^\n]*?[-/]urlcache\b`)},
 	{RuleCertutilDecode, report.Medium, "certutil decodes a file",
+		[]string{"certutil"},
 		regexp.MustCompile(`(?i)\bcertutil(?:\.exe)?\b[^\n]*?[-/]decode(?:hex)?\b`)},
 	{RuleBitsadmin, report.Medium, "bitsadmin transfers a file",
+		[]string{"bitsadmin"},
 		regexp.MustCompile(`(?i)\bbitsadmin(?:\.exe)?\b[^\n]*?/transfer\b`)},
 	{RuleRemoteScriptlet, report.High, "a system binary runs code from a URL",
+		[]string{"regsvr32", "mshta", "rundll32"},
 		regexp.MustCompile(`(?i)\bregsvr32(?:\.exe)?\b[^\n]*?[/-]i:\s*["']?(?:https?|ftp)://|\bmshta(?:\.exe)?\s+["']?(?:https?|javascript|vbscript):|\brundll32(?:\.exe)?\b[^\n]*?javascript:`)},
 	{RuleReverseShell, report.High, "a shell is connected to a remote host",
-		regexp.MustCompile(`(?i)/dev/(?:tcp|udp)/[^\s/]+/\d|\b(?:nc|ncat|netcat)\b[^\n|;]*?\s-[a-z]*[ec]\s+\S*(?:sh|cmd)\b|\bsocat\b[^\n]*?\bexec:|\bmkfifo\b[^\n]*?\b(?:nc|ncat|telnet)\b|net\.sockets\.tcpclient[^\n]*?getstream`)},
+		[]string{"/dev/tcp", "/dev/udp", "nc", "socat", "mkfifo", "tcpclient"},
+		regexp.MustCompile(`(?i)/dev/(?:tcp|udp)/[^\s/]+/\d|\b(?:nc|ncat|netcat)\b[^\n|;]*?\s-[a-z]*[ec]\s+\S*(?:sh|cmd)\b|\bsocat\b[^\n]*?\btcp[46]?:[^\n]*?\bexec:["']?[^\s,"']*?\b(?:ba|z|da)?sh\b|\bmkfifo\b[^\n]*?\b(?:nc|ncat|telnet)\b|net\.sockets\.tcpclient[^\n]*?getstream`)},
 	{RuleCredExfil, report.High, "a credential file is uploaded",
+		[]string{"curl", "wget", "iwr", "invoke-"},
 		regexp.MustCompile(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|invoke-restmethod)\b[^\n]*?(?:\s(?:-d|--data[-a-z]*|-F|--form|-T|--upload-file|--post-file|-InFile|-Body)[\s=]+["']?@?|\$\(cat\s+)[^\s"']*(?:\.ssh/|\.aws/|\.npmrc|\.git-credentials|\.netrc|\.docker/config|/etc/passwd|/etc/shadow|\.kube/config|\.pypirc|\.gnupg/)`)},
 	{RuleHidden, report.Medium, "a program is started hidden or detached",
+		[]string{"start", "-w"},
 		regexp.MustCompile(`(?i)(?:^|[\s&|(])start\s+(?:"[^"]*"\s+)?/b\b|\s-w(?:indowstyle|in\w*)?\s+h(?:idden)?\b`)},
 }
 
@@ -103,8 +116,14 @@ var lineRules = []lineRule{
 // to the repository's remotes.
 var envDump = regexp.MustCompile(`(?i)\$\(\s*(?:env|printenv|set|export\s+-p|declare\s+-x|git\s+remote\s+-v|git\s+config\s+--list)\s*\)|\x60\s*(?:env|printenv|git\s+remote\s+-v)\s*\x60|(?:^|[;&|(]\s*)(?:env|printenv)\s*\||\b(?:gci|get-childitem|dir|ls)\s+env:|\[environment\]::getenvironmentvariables\(\s*\)`)
 
+// senderWords prefilter sender.
+var senderWords = []string{"curl", "wget", "nc", "iwr", "irm", "invoke-", "upload"}
+
 // sender matches a command that sends data over the network.
 var sender = regexp.MustCompile(`(?i)\b(?:curl|wget|nc|ncat|iwr|irm|invoke-webrequest|invoke-restmethod|uploadstring|uploaddata|uploadvalues)\b`)
+
+// decodeWords prefilter encodedPS and b64Payload.
+var decodeWords = []string{"powershell", "pwsh", "base64", "openssl"}
 
 // encodedPS matches powershell -EncodedCommand and its prefixes.
 var encodedPS = regexp.MustCompile(`(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*?\s[-/]e(?:n[a-z]*)?\s+["']?([A-Za-z0-9+/]{8,}={0,2})`)

@@ -90,17 +90,23 @@ func (s *scan) add(id string, lvl report.Level, msg string, off int, match strin
 
 // line applies every rule to one logical line that starts at offset base.
 func (s *scan) line(text string, base int) {
+	lower := strings.ToLower(text)
 	for _, r := range lineRules {
+		if !containsAny(lower, r.need) {
+			continue
+		}
 		if loc := r.re.FindStringIndex(text); loc != nil {
 			s.add(r.id, r.level, r.msg, base+loc[0], text[loc[0]:loc[1]])
 		}
 	}
-	if sender.MatchString(text) {
+	if containsAny(lower, senderWords) && sender.MatchString(text) {
 		if loc := envDump.FindStringIndex(text); loc != nil {
 			s.add(RuleEnvExfil, report.High, "the environment or the repository remotes are sent over the network", base+leading(text), text)
 		}
 	}
-	s.decoded(text, base)
+	if containsAny(lower, decodeWords) {
+		s.decoded(text, base)
+	}
 	for _, p := range pipelines(text) {
 		s.pipeline(p, text, base)
 	}
@@ -244,6 +250,15 @@ func (s *scan) combine() {
 			s.out[i].Message += ", in a script that also runs decoded data"
 		}
 	}
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func lineOf(s *scan, off int) int { l, _ := s.pos(off); return l }
