@@ -22,7 +22,7 @@ func (f *file) literal(i int) {
 			f.hidden(i, name, "escape sequences", raw)
 		}
 	}
-	if len(val) >= 8 {
+	if len(val) >= 8 && len(val) <= maxBlob {
 		texts, encs := decodings(val)
 		for k, t := range texts {
 			if name := sensitive(t); name != "" {
@@ -84,14 +84,17 @@ func (f *file) split(i int) {
 }
 
 // blobMin is the length from which a literal handed to a decoder is a
-// blob rather than a constant.
-const blobMin = 64
+// blob rather than a constant; maxBlob bounds the literals decoded.
+const (
+	blobMin = 64
+	maxBlob = 4 << 20
+)
 
 // blob handles a literal at token i passed to a decoder (via): a long
 // encoded string whose content is only visible at run time.
 func (f *file) blob(i int, via string) {
 	val := f.str(i)
-	if len(val) < blobMin || !isBase64(val) && !isHex(val) {
+	if len(val) < blobMin || len(val) > maxBlob || !isBase64(val) && !isHex(val) {
 		return
 	}
 	level := report.Medium

@@ -21,8 +21,8 @@ var sensitiveParts = []string{
 
 // sensitive returns the sensitive name s is or contains, or "".
 func sensitive(s string) string {
-	if len(s) > 4096 {
-		s = s[:4096]
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
 	}
 	if sensitiveExact[s] {
 		return s

@@ -26,7 +26,7 @@ func tokenize(src []byte) []tok {
 	// A full-capacity slice makes parse.Input copy rather than write the NUL
 	// terminator into a buffer other analyzers may be reading.
 	l := js.NewLexer(parse.NewInputBytes(src[:len(src):len(src)]))
-	toks := make([]tok, 0, len(src)/5+16)
+	toks := make([]tok, 0, min(len(src)/5+16, maxTokens))
 	prev := js.ErrorToken
 	pos, stuck := 0, 0
 	for len(toks) < maxTokens && pos < len(src) {
