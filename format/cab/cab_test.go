@@ -155,8 +155,13 @@ func TestAgainstCabextract(t *testing.T) {
 		want := cabextract(t, name)
 		delete(want, "qtm.txt") // Quantum: a problem here, not an error there
 		got := ours(t, data)
-		if strings.HasPrefix(filepath.Base(name), "fail_checksum") {
+		switch filepath.Base(name) {
+		case "fail_checksum.cab":
 			// cabextract stops at the bad checksum; we report it and go on.
+			continue
+		case "fail_overlap.cab":
+			// cabextract expands every overlapping folder; we refuse all
+			// but the first, so a small file cannot become a bomb.
 			continue
 		}
 		sameFiles(t, name, got, want)

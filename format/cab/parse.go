@@ -58,6 +58,12 @@ type Cabinet struct {
 	folders  []*folder
 	problems []format.Problem
 
+	// Bytes of data blocks and of output that all folders have claimed:
+	// honest folders do not overlap, so together they fit the file, and
+	// this stops a few thousand folders from sharing one huge block run.
+	blockBytes, outBytes int64
+	overlap              error // set once blockBytes exceeds the file
+
 	mu     sync.Mutex
 	spools []*spool // decompressed folders, by index
 	inMem  int64    // bytes of spools held in memory
@@ -196,6 +202,10 @@ func (c *Cabinet) readBlocks(f *folder, pos int64, n int, reserve int64) {
 		c.problem(format.RuleUnsupported, f.offset, "%v", f.bad)
 		return
 	}
+	if c.overlap != nil {
+		f.bad = c.overlap // reported once, for the first folder
+		return
+	}
 	hdr := make([]byte, dataSize)
 	var data []byte
 	for i := 0; i < n; i++ {
@@ -226,9 +236,17 @@ func (c *Cabinet) readBlocks(f *folder, pos int64, n int, reserve int64) {
 		}
 		f.blocks = append(f.blocks, b)
 		f.size += int64(b.size)
-		if f.size > c.lim.MaxTotalBytes && c.lim.MaxTotalBytes > 0 {
+		c.outBytes += int64(b.size)
+		c.blockBytes += dataSize + reserve + int64(b.packed)
+		if c.outBytes > c.lim.MaxTotalBytes && c.lim.MaxTotalBytes > 0 {
 			f.bad = format.LimitError("folder bytes", c.lim.MaxTotalBytes)
 			c.problem(format.RuleEntryTooLarge, f.offset, "%v", f.bad)
+			return
+		}
+		if c.blockBytes > c.src.Size() {
+			f.bad = fmt.Errorf("cab: data blocks of folders overlap (over %d bytes of blocks in a %d-byte cabinet)", c.blockBytes, c.src.Size())
+			c.problem(format.RuleMalformed, pos, "%v", f.bad)
+			c.overlap = f.bad
 			return
 		}
 		pos = b.offset + int64(b.packed)

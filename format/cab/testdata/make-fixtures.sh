@@ -9,6 +9,7 @@ rm -rf src && mkdir -p src/sub
 seq 1 20000 > src/numbers.txt                      # 108 KiB: several blocks
 printf 'hello from a cabinet\n' > src/hello.txt
 head -c 3000 /dev/zero | tr '\0' 'z' > src/sub/zeds.txt
+touch -d @$SOURCE_DATE_EPOCH src/*.txt src/sub/*.txt   # gcab stores mtimes
 (cd src && gcab -c -z ../mszip.cab numbers.txt hello.txt sub/zeds.txt)
 (cd src && gcab -c ../stored.cab numbers.txt hello.txt sub/zeds.txt)
 rm -rf src
@@ -27,6 +28,7 @@ fi
 # with cabextract, whose libmspack decoder is the reference.
 rm -rf src && mkdir src
 seq 1 10000 > src/numbers.txt
+touch -d @$SOURCE_DATE_EPOCH src/numbers.txt
 python3 -c '
 import random, struct, sys
 r = random.Random(7)
@@ -53,6 +55,26 @@ open("fail_blocksize.cab", "wb").write(x)
 # fail_checksum.cab: a byte of the first block's data flipped, checksum kept.
 x = bytearray(b); x[first + 8 + 100] ^= 0x55
 open("fail_checksum.cab", "wb").write(x)
+# fail_overlap.cab: 300 folders that all claim the data blocks of
+# mszip.cab's one folder, each with a file: a decompression bomb unless
+# overlapping folders are refused.
+folders = 300
+nblocks = struct.unpack_from("<H", b, folder + 4)[0]
+data = b[first:]
+hdr = bytearray(b[:36])
+files_at = 36 + 8 * folders
+names = [b"f%d.txt\0" % i for i in range(folders)]
+data_at = files_at + 16 * folders + sum(len(n) for n in names)
+struct.pack_into("<I", hdr, 16, files_at)
+struct.pack_into("<HH", hdr, 26, folders, folders)
+out = hdr
+for i in range(folders):
+    out += struct.pack("<IHH", data_at, nblocks, 1)
+for i in range(folders):
+    out += struct.pack("<IIHHHH", 108894, 0, i, 0x5B21, 0, 0x20) + names[i]
+out += data
+struct.pack_into("<I", out, 8, len(out))
+open("fail_overlap.cab", "wb").write(out)
 # fail_lzx_garbage.cab: the LZX folder of lzx_2folders.cab with its data
 # overwritten by a repeating pattern.
 try:
