@@ -107,7 +107,7 @@ func (c *Cabinet) decompress(f *folder, budget int64) (*spool, error) {
 			return nil, err
 		}
 	}
-	sp, err := Spool(format.LimitReader(r, f.size), budget)
+	sp, err := Spool(format.LimitReader(r, f.size), f.size, budget)
 	if sp == nil {
 		return nil, err
 	}
@@ -115,19 +115,26 @@ func (c *Cabinet) decompress(f *folder, budget int64) (*spool, error) {
 }
 
 // Spool reads r to its end into memory, or into an unnamed temporary file
-// once past budget bytes, and returns what it read. On a read error
+// when r is expected to hold size bytes (-1 for unknown) or turns out to
+// hold more than budget bytes, and returns what it read. On a read error
 // it returns the bytes before the error with the error; src is nil only
 // when the temporary file failed. The file is removed as soon as it is
 // made, so no name is ever visible, and its space is freed when the last
 // reader lets go of it.
-func Spool(r io.Reader, budget int64) (src format.Source, err error) {
+func Spool(r io.Reader, size, budget int64) (src format.Source, err error) {
 	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, r, budget+1)
-	if err == io.EOF || n <= budget {
-		if err == io.EOF {
-			err = nil
+	var n int64
+	if size <= budget {
+		if size > 0 {
+			buf.Grow(int(size))
 		}
-		return bytes.NewReader(buf.Bytes()), err
+		n, err = io.CopyN(&buf, r, budget+1)
+		if err == io.EOF || n <= budget {
+			if err == io.EOF {
+				err = nil
+			}
+			return bytes.NewReader(buf.Bytes()), err
+		}
 	}
 	tmp, err := os.CreateTemp("", "vigil-*")
 	if err != nil {

@@ -41,7 +41,7 @@ var magic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 func Match(name string, head []byte) bool { return bytes.HasPrefix(head, magic) }
 
 // maxTableBytes bounds one table or string stream read into memory.
-const maxTableBytes = 64 << 20
+const maxTableBytes = 32 << 20
 
 // maxStreams bounds the streams listed from one compound file.
 const maxStreams = 100_000
@@ -98,6 +98,7 @@ type database struct {
 	order   []string               // stream names in directory order
 	tables  map[string]*mscfb.File
 	used    map[string]bool // streams already shown
+	inMem   int64           // bytes of cabinet streams held in memory
 	pool    *stringPool
 	schema  map[string][]column
 	entries []format.Entry
@@ -134,9 +135,9 @@ func (db *database) read(f *mscfb.File, max int64) (b []byte, err error) {
 	return b, nil
 }
 
-// spool copies stream f, at most max bytes, to a Source: memory or an
-// unnamed temporary file.
-func (db *database) spool(f *mscfb.File, max int64) (format.Source, error) {
+// spool copies stream f, at most max bytes, to a Source: memory up to
+// budget bytes, else an unnamed temporary file.
+func (db *database) spool(f *mscfb.File, max, budget int64) (format.Source, error) {
 	if f.Size > max && max > 0 {
 		return nil, format.LimitError("stream bytes", max)
 	}
@@ -155,7 +156,7 @@ func (db *database) spool(f *mscfb.File, max int64) (format.Source, error) {
 				err = fmt.Errorf("msi: reading stream: %v", r)
 			}
 		}()
-		src, err = cab.Spool(io.LimitReader(f, f.Size), cab.MemoryBudget)
+		src, err = cab.Spool(io.LimitReader(f, f.Size), f.Size, budget)
 	}()
 	if src != nil && err == nil && src.Size() < f.Size {
 		err = fmt.Errorf("msi: stream truncated after %d of %d bytes", src.Size(), f.Size)
@@ -268,7 +269,12 @@ func (db *database) listCabinet(name string, paths map[string]string) {
 		return
 	}
 	db.markUsed(name)
-	src, err := db.spool(f, db.lim.MaxTotalBytes)
+	// Cabinets stay in use as long as the listing: they share one memory
+	// budget, so an installer of many cabinets spills to disk.
+	src, err := db.spool(f, db.lim.MaxTotalBytes, max(cab.MemoryBudget-db.inMem, 0))
+	if r, ok := src.(*bytes.Reader); ok {
+		db.inMem += r.Size()
+	}
 	if err != nil || src == nil {
 		rule := format.RuleMalformed
 		if errors.Is(err, format.ErrLimit) {
@@ -337,7 +343,7 @@ func (db *database) listStreams() {
 			Size: f.Size,
 			Mode: 0o444,
 			Open: func() (io.ReadCloser, error) {
-				src, err := db.spool(f, db.lim.MaxEntryBytes)
+				src, err := db.spool(f, db.lim.MaxEntryBytes, cab.MemoryBudget)
 				if src == nil {
 					return nil, err
 				}

@@ -136,7 +136,7 @@ func (t *table) num(r, i int) int32 {
 }
 
 // maxRows bounds one table.
-const maxRows = 1 << 20
+const maxRows = 1 << 19
 
 // decodeTable decodes a table stream: each column's values for all rows,
 // then the next column. Integers are stored offset by 2^15 or 2^31 so that
