@@ -214,6 +214,7 @@ func isDecoder(st stage) bool {
 }
 
 var outputFlag = regexp.MustCompile(`(?i)(?:^|\s)(?:-o|-O|--output|--output-document|-OutFile|-outf\w*|-Destination)(?:=|\s+)["']?([^\s"';|&<>]+)`)
+var downloadFile = regexp.MustCompile(`(?i)\.downloadfile\(\s*["']?[^,]+,\s*["']?([^"')]+)`)
 var redirect = regexp.MustCompile(`(?:^|[^0-9&<>])>\s*["']?([^\s"';|&<>]+)`)
 
 // outputOf returns the file a download writes, or "" for stdout.

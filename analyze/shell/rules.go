@@ -25,6 +25,9 @@ const (
 	RuleHidden          = "shell.hidden-execution"
 	RuleStealth         = "shell.silenced-network"
 	RuleNetwork         = "shell.network"
+	RulePersistence     = "shell.persistence"
+	RuleAuthorizedKeys  = "shell.authorized-keys"
+	RuleCredRead        = "shell.credential-read"
 )
 
 func rule(id string, lvl report.Level, summary, help string) report.Rule {
@@ -64,6 +67,12 @@ var rules = []report.Rule{
 		"start /B and -WindowStyle Hidden keep the user from seeing what an install step runs."),
 	rule(RuleStealth, report.Low, "network call whose failure is silenced",
 		"|| true after a network call keeps a failing side channel from breaking the build; worth a look when the endpoint is not the vendor's."),
+	rule(RulePersistence, report.Medium, "installs itself to run again later",
+		"crontab, shell rc files, systemd units, launchd agents, scheduled tasks and Run keys make a program start again after the install; honest installers do this too, so it is worth a look, not an alarm."),
+	rule(RuleAuthorizedKeys, report.High, "adds an SSH key to authorized_keys",
+		"Appending to ~/.ssh/authorized_keys gives whoever holds the key a login on the machine."),
+	rule(RuleCredRead, report.Medium, "reads a credential file",
+		"~/.ssh, ~/.aws, ~/.npmrc, .git-credentials, /etc/shadow. High in a script that also uses the network."),
 	rule(RuleNetwork, report.Low, "network tool used",
 		"The script calls a download tool."),
 }
@@ -80,6 +89,15 @@ type lineRule struct {
 }
 
 var lineRules = []lineRule{
+	{RuleAuthorizedKeys, report.High, "a key is added to authorized_keys",
+		[]string{"authorized_keys"},
+		regexp.MustCompile(`>>?\s*["']?\S*authorized_keys\b|\btee\s+(?:-a\s+)?["']?\S*authorized_keys\b`)},
+	{RulePersistence, report.Medium, "the script installs something to run again later",
+		[]string{"crontab", "bashrc", "zshrc", "profile", "/etc/cron", "systemctl", "launchctl", "schtasks", "currentversion"},
+		regexp.MustCompile(`(?i)\|\s*crontab\s+-\s*$|\|\s*crontab\s+-\s|>>\s*["']?(?:~|\$home|\$\{home\})/\.(?:bashrc|bash_profile|profile|zshrc|zprofile)\b|>>?\s*["']?/etc/(?:cron\.[a-z]+/|crontab|rc\.local|profile\.d/)|\bsystemctl\s+(?:--\S+\s+)*enable\b|\blaunchctl\s+(?:load|bootstrap)\b|\bschtasks(?:\.exe)?\s+/create\b|currentversion\\+run(?:once)?\b`)},
+	{RuleCredRead, report.Medium, "the script reads a credential file",
+		[]string{".ssh", ".aws", ".npmrc", "credentials", ".netrc", ".docker", ".kube", ".gnupg", "shadow"},
+		regexp.MustCompile(`(?i)\b(?:cat|cp|tar|zip|base64|scp|gpg|xxd|od|openssl|curl|rsync)\b[^\n|;]*?(?:(?:~|\$home|\$\{home\}|\$userprofile|%userprofile%)[/\\]\.(?:ssh|aws|npmrc|git-credentials|netrc|docker|kube|gnupg|pypirc)\b|/etc/shadow\b)`)},
 	{RulePipeToShell, report.High, "the output of a download is run by a shell",
 		[]string{"curl", "wget"},
 		regexp.MustCompile(`(?i)\b(?:ba|z|da|k)?sh\s+(?:-\S+\s+)*(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b|\b(?:eval|source|\.)\s+["']?[$<]\(\s*(?:curl|wget)\b|\bpython[0-9.]*\s+-c\s+["']?\$\(\s*(?:curl|wget)\b`)},

@@ -29,6 +29,7 @@ type scan struct {
 	seen     map[string]bool
 	tools    map[string]bool
 	made     []product // files downloaded or decoded so far
+	net      bool      // the script uses the network somewhere
 }
 
 // product is a file a script downloaded or decoded, which it must not run.
@@ -100,12 +101,19 @@ func (s *scan) line(text string, base int) {
 		}
 	}
 	if containsAny(lower, senderWords) && sender.MatchString(text) {
+		s.net = true
 		if loc := envDump.FindStringIndex(text); loc != nil {
 			s.add(RuleEnvExfil, report.High, "the environment or the repository remotes are sent over the network", base+leading(text), text)
 		}
 	}
 	if containsAny(lower, decodeWords) {
 		s.decoded(text, base)
+	}
+	if strings.Contains(lower, "downloadfile") {
+		if m := downloadFile.FindStringSubmatchIndex(text); m != nil {
+			s.made = append(s.made, product{target: text[m[2]:m[3]], kind: "downloaded", line: lineOf(s, base+m[0])})
+			s.net = true
+		}
 	}
 	for _, p := range pipelines(text) {
 		s.pipeline(p, text, base)
@@ -120,6 +128,7 @@ func (s *scan) pipeline(p pipeline, text string, base int) {
 		cmd := st.cmd()
 		switch {
 		case downloaders[cmd]:
+			s.net = true
 			if !s.tools[cmd] {
 				s.tools[cmd] = true
 				s.add(RuleNetwork, report.Low, "the script calls the download tool "+cmd, off, cmd)
@@ -232,9 +241,19 @@ func (s *scan) nested(script []byte, d dialect, off int, prefix string) {
 	}
 }
 
-// combine raises a tr swap to high when the same script also runs decoded
-// data: the two halves of the xz-utils unpacking.
+// combine raises findings whose weight depends on the rest of the script:
+// a credential file read in a script that uses the network, and a tr swap
+// in a script that also runs decoded data (the two halves of the xz-utils
+// unpacking).
 func (s *scan) combine() {
+	if s.net {
+		for i := range s.out {
+			if s.out[i].Rule == RuleCredRead {
+				s.out[i].Level = report.High
+				s.out[i].Message += ", in a script that also uses the network"
+			}
+		}
+	}
 	decodes := false
 	for _, f := range s.out {
 		if f.Rule == RuleDecodeExec || f.Rule == RuleEvalPipeline {

@@ -47,6 +47,9 @@ func TestFixtures(t *testing.T) {
 		{"fail_lolbins.bat", RuleCertutil, 4},
 		{"fail_lolbins.bat", RuleRemoteScriptlet, 6},
 		{"fail_lolbins.bat", RuleDownloadExec, 7},
+		{"fail_persist.sh", RuleCredRead, 2},
+		{"fail_persist.sh", RuleAuthorizedKeys, 4},
+		{"fail_webclient.ps1", RuleDownloadExec, 3},
 	}
 	for _, tt := range tests {
 		f := load(t, tt.file)
