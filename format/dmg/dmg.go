@@ -4,8 +4,9 @@
 // UDIF holds a partition map of compressed chunks (zlib, bzip2, LZFSE,
 // LZMA) around an HFS+ or APFS file system; 7-Zip reads all of these and
 // no pure-Go library does, so vigil asks 7zz to list the image
-// ("7zz l -slt") and to write each file to its standard output
-// ("7zz e -so"). 7zz never writes to disk on vigil's behalf: the image is
+// ("7zz l -slt") and to write the files to its standard output
+// ("7zz e -so"), all in one run when their listed sizes account for the
+// whole output, one run per file otherwise. 7zz never writes to disk on vigil's behalf: the image is
 // copied to an anonymous temporary file (unlinked at once) and handed to
 // 7zz as /dev/fd/3. Each run is bounded by Limits.FileTimeout.
 //
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/compress"
 )
 
 // Format recognises a .dmg by name: its magic number, the koly trailer,
@@ -94,7 +96,63 @@ func Open(src format.Source, lim format.Limits) (*format.Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	x.spool, x.offsets = x.extractAll(items, budget(lim, src.Size()))
 	return x.tree(items, lim), nil
+}
+
+// minBudget is the least an image may unpack to in one go, whatever its
+// size: the walker's floor for its ratio check.
+const minBudget = 64 << 20
+
+// budget bounds the bytes extracted up front from an image of packed
+// bytes, by the ratio and total limits the walker would apply.
+func budget(lim format.Limits, packed int64) int64 {
+	b := lim.MaxTotalBytes
+	if lim.MaxRatio > 0 && packed <= b/lim.MaxRatio {
+		b = max(lim.MaxRatio*packed, minBudget)
+	}
+	return min(b, lim.MaxTotalBytes)
+}
+
+// extractAll runs one "7zz e -so" for the whole image, rather than one
+// run per file, each of which would parse the image again. 7zz writes the
+// files back to back in listing order, so the listed sizes split the
+// stream. It returns each item's offset in the spool, or a nil spool when
+// the files would unpack to over budget bytes or the stream does not add
+// up (7zz writing out a symlink's target, say); files are then read one
+// 7zz run each.
+func (x *sevenZip) extractAll(items []item, budget int64) (*compress.Spool, []int64) {
+	offsets := make([]int64, len(items))
+	total := int64(0)
+	for i, it := range items {
+		offsets[i] = total
+		if !it.dir && it.link == "" {
+			total += it.size
+		}
+	}
+	if total > budget {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), x.timeout)
+	defer cancel()
+	cmd := x.command(ctx, "e", "-so")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil
+	}
+	spool := compress.NewSpool(compress.MemoryBudget)
+	n, err := io.Copy(spool, io.LimitReader(stdout, total+1))
+	if err != nil || n != total {
+		cmd.Process.Kill()
+	}
+	if werr := cmd.Wait(); err != nil || werr != nil || n != total {
+		spool.Close()
+		return nil, nil
+	}
+	return spool, offsets
 }
 
 // copyToTemp copies src to an anonymous temporary file, since 7zz needs a
@@ -117,6 +175,10 @@ type sevenZip struct {
 	bin     string
 	img     *os.File
 	timeout time.Duration
+	// spool holds every file, extracted in one run, at offsets (indexed
+	// like the listing's items); nil when files are read one run each.
+	spool   *compress.Spool
+	offsets []int64
 }
 
 // command returns 7zz with args on the image, which it sees as
@@ -225,7 +287,7 @@ func parseListing(out []byte) ([]item, error) {
 func (x *sevenZip) tree(items []item, lim format.Limits) *format.Tree {
 	var names format.Namer
 	var entries []format.Entry
-	for _, it := range items {
+	for i, it := range items {
 		if it.dir {
 			continue
 		}
@@ -251,6 +313,11 @@ func (x *sevenZip) tree(items []item, lim format.Limits) *format.Tree {
 			names.Add(format.Problem{Path: name, Rule: format.RuleEntryTooLarge, Offset: -1,
 				Message: fmt.Sprintf("file %q is %d bytes, over the %d-byte limit; not listed", it.path, it.size, lim.MaxEntryBytes)})
 			continue
+		case x.spool != nil:
+			section := io.NewSectionReader(x.spool, x.offsets[i], it.size)
+			e.Open = func() (io.ReadCloser, error) {
+				return format.NopCloser(io.NewSectionReader(section, 0, section.Size())), nil
+			}
 		default:
 			e.Open = x.opener(it.path, lim.MaxEntryBytes)
 		}

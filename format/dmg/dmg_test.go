@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil/format"
 )
@@ -32,44 +33,73 @@ func need7zz(t *testing.T) {
 	}
 }
 
+// openBoth opens hello.dmg twice: files extracted in one 7zz run, and
+// (with no budget for that) one 7zz run per file.
+func openBoth(t *testing.T) map[string]*format.Tree {
+	b := read(t, "hello.dmg")
+	out := map[string]*format.Tree{}
+	for mode, budget := range map[string]int64{"one run": 1 << 30, "run per file": 0} {
+		img, err := copyToTemp(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := &sevenZip{bin: Program, img: img, timeout: time.Minute}
+		listing, err := x.output("l", "-slt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := parseListing(listing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.spool, x.offsets = x.extractAll(items, budget)
+		if (x.spool != nil) != (budget > 0) {
+			t.Errorf("%s: spool = %v", mode, x.spool)
+		}
+		out[mode] = x.tree(items, format.DefaultLimits)
+	}
+	return out
+}
+
 func TestRoundTrip(t *testing.T) {
 	need7zz(t)
 	if !Format.Match("hello.dmg", nil) || Format.Match("hello.img", nil) {
 		t.Error("Match is not by .dmg name")
 	}
-	tree, err := Open(bytes.NewReader(read(t, "hello.dmg")), format.DefaultLimits)
-	if err != nil {
+	if _, err := Open(bytes.NewReader(read(t, "hello.dmg")), format.DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
-	var lines []string
-	fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == "Applications" {
-			return err
+	for mode, tree := range openBoth(t) {
+		var lines []string
+		fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || p == "Applications" {
+				return err
+			}
+			b, err := fs.ReadFile(tree, p)
+			if err != nil {
+				t.Errorf("%s: %s: %v", mode, p, err)
+			}
+			lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(b), p))
+			return nil
+		})
+		sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+		if got, want := strings.Join(lines, ""), string(read(t, "hello.dmg.sha256")); got != want {
+			t.Errorf("%s: files differ from the source tree:\ngot:\n%s\nwant:\n%s", mode, got, want)
 		}
-		b, err := fs.ReadFile(tree, p)
+		if b, err := fs.ReadFile(tree, "Applications"); err != nil || string(b) != "/Applications" {
+			t.Errorf("%s: Applications link = %q, %v", mode, b, err)
+		}
+		// A reader that goes on reading after the end (io.Copy into a
+		// hasher, then a peek) keeps getting io.EOF.
+		f, err := tree.Open("MyApp.app/Contents/MacOS/MyApp")
 		if err != nil {
-			t.Errorf("%s: %v", p, err)
+			t.Fatal(err)
 		}
-		lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(b), p))
-		return nil
-	})
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	if got, want := strings.Join(lines, ""), string(read(t, "hello.dmg.sha256")); got != want {
-		t.Errorf("files differ from the source tree:\ngot:\n%s\nwant:\n%s", got, want)
-	}
-	if _, err := fs.Stat(tree, "Applications"); err != nil {
-		t.Error(err)
-	}
-	// A reader that goes on reading after the end (io.Copy into a
-	// hasher, then a peek) keeps getting io.EOF.
-	f, err := tree.Open("MyApp.app/Contents/MacOS/MyApp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	io.ReadAll(f)
-	if n, err := f.Read(make([]byte, 10)); n != 0 || err != io.EOF {
-		t.Errorf("read after the end = %d, %v", n, err)
+		io.ReadAll(f)
+		if n, err := f.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+			t.Errorf("%s: read after the end = %d, %v", mode, n, err)
+		}
+		f.Close()
 	}
 }
 
