@@ -55,3 +55,33 @@ func FuzzSignature(f *testing.F) {
 		Analyzer{}.Analyze(&analyze.File{Data: b, Size: int64(len(b)), Kind: analyze.PE})
 	})
 }
+
+// FuzzDotnet writes the fuzz input over the metadata of a real assembly,
+// from the tables stream on, so the fuzzer works on the table reader.
+func FuzzDotnet(f *testing.F) {
+	img, err := os.ReadFile("testdata/dotnet2.exe")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p, err := parse(img)
+	if err != nil {
+		f.Fatal(err)
+	}
+	d := p.dir(dirCLR)
+	cor := p.at(d.VirtualAddress, 16)
+	root := p.offset(binary.LittleEndian.Uint32(cor[8:]))
+	if root < 0 {
+		f.Fatal("no metadata")
+	}
+	f.Add(img[root : root+512])
+	f.Fuzz(func(t *testing.T, md []byte) {
+		b := append([]byte(nil), img...)
+		copy(b[root:], md)
+		q, err := parse(b)
+		if err != nil {
+			return
+		}
+		q.readMetadata()
+		Analyzer{}.Diff(&analyze.File{Data: img, Kind: analyze.PE}, &analyze.File{Data: b, Kind: analyze.PE})
+	})
+}

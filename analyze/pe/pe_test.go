@@ -140,7 +140,7 @@ func TestLoader(t *testing.T) {
 
 func TestRemoteShell(t *testing.T) {
 	fs := Analyzer{}.Analyze(load(t, "fail_revshell.exe"))
-	if len(find(fs, RuleRemoteShell)) != 1 || len(find(fs, RuleNetworkImports)) != 1 {
+	if got := find(fs, RuleRemoteShell); len(got) != 1 || got[0].Level != report.High || len(find(fs, RuleNetworkImports)) != 1 {
 		t.Errorf("reverse shell: %+v", fs)
 	}
 }
