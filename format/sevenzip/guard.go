@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/bodgit/sevenzip"
+	sevenzip "github.com/vigilsec/vigil/format/sevenzip/internal/bodgit"
 
 	"github.com/vigilsec/vigil/format"
 )

@@ -18,7 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/bodgit/sevenzip"
+	sevenzip "github.com/vigilsec/vigil/format/sevenzip/internal/bodgit"
 
 	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/format/compress"

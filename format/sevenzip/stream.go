@@ -5,7 +5,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/bodgit/sevenzip"
+	sevenzip "github.com/vigilsec/vigil/format/sevenzip/internal/bodgit"
 
 	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/format/compress"
