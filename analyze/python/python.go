@@ -9,6 +9,7 @@
 package python
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"sort"
@@ -30,6 +31,7 @@ const (
 	RuleThread        = "py.module-thread"
 	RuleImportTime    = "py.import-time"
 	RuleShell         = "py.shell-command"
+	RulePthExec       = "py.pth-exec"
 )
 
 // maxSource bounds the bytes of one file that are read.
@@ -62,20 +64,25 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleImportTime, report.High, "process, thread or network at import or install time",
 			"Module-level code in __init__.py or setup.py runs on every import or install; honest packages do not spawn processes or talk to the network there."),
 		r(RuleShell, report.High, "shell command with a dangerous shape", "A command line in a string literal, inspected by the shell rules."),
+		r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
+			"Lines of a .pth file that start with import are executed by every Python process on the machine; the code on them is inspected as import-time code."),
 	}
 }
 
 // Analyze implements analyze.Analyzer.
 func (Analyzer) Analyze(f *analyze.File) []report.Finding {
-	if f.Kind != analyze.Python {
-		return nil
-	}
 	src := f.Data
 	if len(src) > maxSource {
 		src = src[:maxSource]
 	}
 	base := path.Base(strings.ReplaceAll(f.Path, "!/", "/"))
-	return analyzeSource(string(src), base == "__init__.py" || base == "setup.py")
+	switch {
+	case f.Kind == analyze.Python:
+		return analyzeSource(string(src), base == "__init__.py" || base == "setup.py")
+	case strings.HasSuffix(base, ".pth") && f.Kind.IsText():
+		return analyzePth(src)
+	}
+	return nil
 }
 
 // A call is one call expression: its callee with import aliases resolved
@@ -129,6 +136,7 @@ func analyzeSource(src string, startup bool) []report.Finding {
 	for _, k := range calls {
 		c.importTime(k)
 	}
+	c.installTime(lines, calls)
 	c.combine()
 	report.SortFindings(c.out)
 	return c.out
@@ -233,6 +241,35 @@ func (c *checker) importTime(k call) {
 	c.add(RuleImportTime, report.High, fmt.Sprintf("module-level code of an import- or install-time file starts: %s", strings.Join(what, ", ")), k.off, k.name)
 }
 
+// installTime reports, in setup.py, the command classes registered through
+// cmdclass whose bodies spawn, thread or reach the network: they run when
+// pip installs the package.
+func (c *checker) installTime(lines []logical, calls []call) {
+	if !c.startup {
+		return
+	}
+	registered := map[string]bool{}
+	for _, l := range lines {
+		has := false
+		for _, t := range l.toks {
+			has = has || t.text == "cmdclass"
+		}
+		for _, t := range l.toks {
+			if has && t.kind == tName {
+				registered[t.text] = true
+			}
+		}
+	}
+	for _, k := range calls {
+		if k.def == "" || !registered[k.def] || k.module {
+			continue
+		}
+		if what := risky(c.caps[k.def]); len(what) > 0 && (isSubprocess(k.name) || isNetwork(k.name) || isDNS(k.name) || isThread(k.name) || isExec(k.name)) {
+			c.add(RuleImportTime, report.High, fmt.Sprintf("the setup command %s, registered in cmdclass, runs at install and starts: %s", k.def, strings.Join(what, ", ")), k.off, k.name)
+		}
+	}
+}
+
 func risky(caps []string) []string {
 	var out []string
 	for _, c := range caps {
@@ -317,4 +354,38 @@ func text(toks []token) string {
 // unescape resolves the common escapes of a string literal's text.
 func unescape(s string) string {
 	return strings.NewReplacer(`\n`, "\n", `\t`, "\t", `\"`, `"`, `\'`, `'`, `\\`, `\`).Replace(s)
+}
+
+// analyzePth inspects a .pth file. Python's site module executes the lines
+// that start with "import" and treats the rest as directories, so only
+// those lines are code, and they run at every interpreter start.
+func analyzePth(b []byte) []report.Finding {
+	code := make([]byte, len(b))
+	for i := range code {
+		code[i] = ' '
+		if b[i] == '\n' {
+			code[i] = '\n'
+		}
+	}
+	c := &checker{seen: map[string]bool{}}
+	c.starts = []int{0}
+	var lines [][2]int
+	for off := 0; off < len(b); {
+		end := off + bytes.IndexByte(b[off:], '\n')
+		if end < off {
+			end = len(b)
+		}
+		c.starts = append(c.starts, end+1)
+		if bytes.HasPrefix(b[off:end], []byte("import ")) || bytes.HasPrefix(b[off:end], []byte("import\t")) {
+			copy(code[off:end], b[off:end])
+			lines = append(lines, [2]int{off, end})
+		}
+		off = end + 1
+	}
+	for _, l := range lines {
+		c.add(RulePthExec, report.Medium, "this .pth line runs at the start of every Python process", l[0], string(b[l[0]:l[1]]))
+	}
+	out := append(c.out, analyzeSource(string(code), true)...)
+	report.SortFindings(out)
+	return out
 }

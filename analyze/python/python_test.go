@@ -36,6 +36,10 @@ func TestFixtures(t *testing.T) {
 		{"fail_setup/setup.py", RuleDNSBuilt, 5, report.Medium},
 		{"fail_steal.py", RuleSensitivePath, 4, report.High},
 		{"fail_steal.py", RuleNetwork, 7, report.Low},
+		{"fail_cmdclass/setup.py", RuleImportTime, 9, report.High},
+		{"fail_cmdclass/setup.py", RuleSubprocess, 13, report.Medium},
+		{"fail_hook.pth", RulePthExec, 2, report.Medium},
+		{"fail_hook.pth", RuleExecDecoded, 2, report.High},
 	}
 	for _, tt := range tests {
 		got := (Analyzer{}).Analyze(load(t, tt.file))
@@ -53,6 +57,14 @@ func TestFixtures(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no %s at line %d in %+v", tt.file, tt.rule, tt.line, got)
+		}
+	}
+	if got := (Analyzer{}).Analyze(load(t, "clean_paths.pth")); len(got) != 0 {
+		t.Errorf("clean_paths.pth: %+v", got)
+	}
+	for _, f := range (Analyzer{}).Analyze(load(t, "fail_cmdclass/setup.py")) {
+		if f.Rule == RuleImportTime && f.Line != 9 {
+			t.Errorf("install-time finding outside the registered command: %+v", f)
 		}
 	}
 	for _, name := range []string{"clean_pkg/__init__.py", "clean_tool.py"} {

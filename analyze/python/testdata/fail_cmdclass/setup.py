@@ -1,0 +1,16 @@
+import subprocess
+from setuptools import setup
+from setuptools.command.install import install
+
+
+class Post(install):
+    def run(self):
+        install.run(self)
+        subprocess.Popen(["python3", "-c", "print(1)"])
+
+
+def helper():
+    subprocess.run(["git", "describe"])  # not registered: medium only
+
+
+setup(name="x", version="1", cmdclass={"install": Post})
