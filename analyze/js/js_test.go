@@ -31,6 +31,7 @@ var fixtures = []struct {
 	{"fail_escaped_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
 	{"fail_base64_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleDynamicRequire: report.Low}},
 	{"fail_split_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
+	{"fail_reversed_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
 	{"fail_charcode.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
 	{"fail_eval_decoded.js", report.High, map[string]report.Level{RuleDynamicCode: report.High, RuleCombination: report.High}},
 	{"fail_shell_base64.js", report.High, map[string]report.Level{RuleShellDecode: report.High, RuleExec: report.Medium}},

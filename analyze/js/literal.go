@@ -35,6 +35,12 @@ func (f *file) literal(i int) {
 			}
 		}
 	}
+	// 'ssecorp_dlihc'.split('').reverse().join('')
+	if n := len(val); n >= 6 && n <= 64 {
+		if name := sensitive(reverse(val)); name != "" && sensitive(val) == "" {
+			f.hidden(i, name, "reverse", raw)
+		}
+	}
 	// 'chi' + 'ld_pro' + 'cess': a name split so that no piece shows it.
 	if f.is(i+1, "+") && f.isStr(i+2) && !(f.is(i-1, "+") && f.isStr(i-2)) {
 		f.split(i)
@@ -173,4 +179,13 @@ func (f *file) nested(text string, off int) {
 			mark(&f.dynamic, i)
 		}
 	}
+}
+
+// reverse returns s with its bytes in reverse order.
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
 }

