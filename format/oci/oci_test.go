@@ -2,12 +2,16 @@ package oci
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/vigilsec/vigil/format"
 )
@@ -144,5 +148,42 @@ func BenchmarkOpen(b *testing.B) {
 		if _, err := Format.Open("x.tar", bytes.NewReader(data), format.DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSeveralImages opens a layout whose index names the same image twice
+// under two tags: each is shown under its own directory.
+func TestSeveralImages(t *testing.T) {
+	layout := fstest.MapFS{}
+	fs.WalkDir(os.DirFS("testdata/layout"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(filepath.Join("testdata/layout", p))
+			layout[p] = &fstest.MapFile{Data: b}
+		}
+		return err
+	})
+	var idx v1.IndexManifest
+	if err := json.Unmarshal(layout["index.json"].Data, &idx); err != nil {
+		t.Fatal(err)
+	}
+	second := idx.Manifests[0]
+	second.Annotations = map[string]string{"org.opencontainers.image.ref.name": "hello:2.0"}
+	idx.Manifests = append(idx.Manifests, second)
+	layout["index.json"].Data, _ = json.Marshal(idx)
+
+	fsys, err := OpenLayout(layout, format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"hello:1.0", "hello:2.0"} {
+		if b, err := fs.ReadFile(fsys, dir+"/opt/app/c.txt"); err != nil || string(b) != "c\n" {
+			t.Errorf("%s: %q, %v", dir, b, err)
+		}
+		if _, err := fs.Stat(fsys, dir+"/"+ConfigName); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := fs.Stat(fsys, "hello:1.0/tmp/junk"); err == nil {
+		t.Error("whited-out tmp/junk is shown")
 	}
 }
