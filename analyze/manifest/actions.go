@@ -150,3 +150,53 @@ func stripComment(line string) string {
 	}
 	return line
 }
+
+var runsKey = regexp.MustCompile(`^\s+(main|pre|post)\s*:\s*["']?([^"'\s#]+)`)
+
+// actionRuns reads the main, pre and post scripts of a JavaScript action's
+// runs: section, with their byte offsets.
+func actionRuns(b []byte) map[string][2]string {
+	out := map[string][2]string{}
+	in := false
+	off := 0
+	for _, line := range strings.SplitAfter(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "runs:"):
+			in = true
+		case len(line) > 0 && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && strings.TrimSpace(line) != "":
+			in = false
+		case in:
+			if m := runsKey.FindStringSubmatch(line); m != nil {
+				out[m[1]] = [2]string{m[2], fmt.Sprint(off + strings.Index(line, m[1]))}
+			}
+		}
+		off += len(line)
+	}
+	return out
+}
+
+// diffAction reports a JavaScript action that gains a pre or post script
+// (code that runs around every job using it) or whose main script moved.
+func diffAction(oldB, newB []byte) []report.Finding {
+	o, n := actionRuns(oldB), actionRuns(newB)
+	lines := newLines(newB)
+	var out []report.Finding
+	for _, k := range []string{"pre", "post", "main"} {
+		v, ok := n[k]
+		if !ok || o[k][0] == v[0] {
+			continue
+		}
+		var off int
+		fmt.Sscan(v[1], &off)
+		if k == "main" {
+			if o[k][0] != "" {
+				out = append(out, lines.finding(RuleEntryChanged, report.Medium,
+					fmt.Sprintf("the action's main script changes from %s to %s", o[k][0], v[0]), off, "main: "+v[0]))
+			}
+			continue
+		}
+		out = append(out, lines.finding(RuleHookAdded, report.High,
+			fmt.Sprintf("the action gains or changes its %s script %s, which runs in every job that uses it", k, v[0]), off, k+": "+v[0]))
+	}
+	return out
+}

@@ -131,6 +131,8 @@ func (Analyzer) Diff(old, new *analyze.File) []report.Finding {
 		out = diffSetup(data(old), data(new))
 	case pyMetadata:
 		out = diffMetadata(data(old), data(new))
+	case ghaAction:
+		out = diffAction(data(old), data(new))
 	}
 	for i := range out {
 		out[i].New = true

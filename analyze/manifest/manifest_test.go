@@ -167,3 +167,15 @@ func TestPrepareHook(t *testing.T) {
 		t.Errorf("prepare changed: %+v", got)
 	}
 }
+
+func TestActionDiff(t *testing.T) {
+	old := load(t, "action/old.yml", "a.zip!/action.yml")
+	cur := load(t, "action/new.yml", "a.zip!/action.yml")
+	check(t, "action.yml diff", (Analyzer{}).Diff(old, cur), []want{
+		{RuleHookAdded, 7, report.High, "pre: dist/setup.js"},
+		{RuleEntryChanged, 8, report.Medium, "main: dist/main.js"},
+	})
+	if got := (Analyzer{}).Diff(old, old); len(got) != 0 {
+		t.Errorf("unchanged action.yml: %+v", got)
+	}
+}
