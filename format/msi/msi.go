@@ -58,7 +58,7 @@ func Open(name string, src format.Source, lim format.Limits) (fsys fs.FS, err er
 	if err != nil {
 		return nil, fmt.Errorf("msi: %w", err)
 	}
-	db := &database{doc: doc, lim: lim, streams: map[string]*mscfb.File{}, tables: map[string]*mscfb.File{}}
+	db := &database{doc: doc, lim: lim, size: src.Size(), streams: map[string]*mscfb.File{}, tables: map[string]*mscfb.File{}}
 	for _, f := range doc.File {
 		if len(f.Path) != 0 || f.FileInfo().IsDir() {
 			continue // MSIs keep all streams in the root storage
@@ -94,6 +94,7 @@ type database struct {
 	doc     *mscfb.Reader
 	mu      sync.Mutex // mscfb reads share state
 	lim     format.Limits
+	size    int64 // of the compound file, which no stream can exceed
 	streams map[string]*mscfb.File // by decoded name
 	order   []string               // stream names in directory order
 	tables  map[string]*mscfb.File
@@ -118,8 +119,8 @@ func (db *database) read(f *mscfb.File, max int64) (b []byte, err error) {
 			b, err = nil, fmt.Errorf("msi: reading stream: %v", r)
 		}
 	}()
-	if f.Size > max {
-		return nil, format.LimitError("stream bytes", max)
+	if err := db.checkSize(f, max); err != nil {
+		return nil, err
 	}
 	if f.Size == 0 {
 		return nil, nil
@@ -135,11 +136,23 @@ func (db *database) read(f *mscfb.File, max int64) (b []byte, err error) {
 	return b, nil
 }
 
+// checkSize refuses streams over max bytes, and streams larger than the
+// file, which only a sector chain that loops could fill.
+func (db *database) checkSize(f *mscfb.File, max int64) error {
+	if f.Size > max && max > 0 {
+		return format.LimitError("stream bytes", max)
+	}
+	if f.Size > db.size {
+		return fmt.Errorf("msi: stream declares %d bytes, more than the %d-byte file", f.Size, db.size)
+	}
+	return nil
+}
+
 // spool copies stream f, at most max bytes, to a Source: memory up to
 // budget bytes, else an unnamed temporary file.
 func (db *database) spool(f *mscfb.File, max, budget int64) (format.Source, error) {
-	if f.Size > max && max > 0 {
-		return nil, format.LimitError("stream bytes", max)
+	if err := db.checkSize(f, max); err != nil {
+		return nil, err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()

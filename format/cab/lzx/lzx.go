@@ -431,12 +431,18 @@ func (z *Reader) decodeRun(n int) (int, error) {
 		if src < 0 {
 			src += len(win)
 		}
-		for i := 0; i < length; i++ {
-			win[pos] = win[src]
-			pos++
-			src++
-			if src == len(win) {
-				src = 0
+		if src+length <= len(win) && int(off) >= length {
+			copy(win[pos:pos+length], win[src:])
+			pos += length
+		} else {
+			// Overlapping or wrapping: byte by byte, as LZ77 means it.
+			for i := 0; i < length; i++ {
+				win[pos] = win[src]
+				pos++
+				src++
+				if src == len(win) {
+					src = 0
+				}
 			}
 		}
 		made += int64(length)
