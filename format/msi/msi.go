@@ -94,7 +94,7 @@ type database struct {
 	doc     *mscfb.Reader
 	mu      sync.Mutex // mscfb reads share state
 	lim     format.Limits
-	size    int64 // of the compound file, which no stream can exceed
+	size    int64                  // of the compound file, which no stream can exceed
 	streams map[string]*mscfb.File // by decoded name
 	order   []string               // stream names in directory order
 	tables  map[string]*mscfb.File
