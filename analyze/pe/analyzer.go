@@ -113,11 +113,20 @@ func importFindings(img *image) []report.Finding {
 }
 
 // nameOffset locates an import's function name in the file (its hint/name
-// entry), or 0 when it cannot be found.
+// entry), or 0 when it cannot be found. The names sit in the section that
+// holds the import directory, so only that section is searched.
 func (img *image) nameOffset(imp string) int64 {
 	_, fn, _ := strings.Cut(imp, "!")
-	if i := bytes.Index(img.data, []byte("\x00"+fn+"\x00")); i >= 0 {
-		return int64(i + 1)
+	start, end := int64(0), int64(len(img.data))
+	if off := img.offset(img.dir(dirImport).VirtualAddress); off >= 0 {
+		for _, s := range img.sections {
+			if so := int64(s.Offset); off >= so && off < so+int64(s.Size) {
+				start, end = so, min(so+int64(s.Size), end)
+			}
+		}
+	}
+	if i := bytes.Index(img.data[start:end], []byte("\x00"+fn+"\x00")); i >= 0 {
+		return start + int64(i) + 1
 	}
 	return 0
 }

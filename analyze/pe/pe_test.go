@@ -136,6 +136,13 @@ func TestLoader(t *testing.T) {
 	if len(got) != 1 || got[0].Match != "wininet.dll!InternetOpenA + kernel32.dll!VirtualAlloc" {
 		t.Errorf("loader: %+v", fs)
 	}
+	data := load(t, "fail_loader.dll").Data
+	for _, f := range find(fs, RuleMemoryImports) {
+		_, fn, _ := strings.Cut(f.Match, "!")
+		if f.Offset == 0 || string(data[f.Offset:f.Offset+int64(len(fn))]) != fn {
+			t.Errorf("evidence offset %d of %s does not point at its name", f.Offset, f.Match)
+		}
+	}
 }
 
 func TestRemoteShell(t *testing.T) {
