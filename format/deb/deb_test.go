@@ -51,7 +51,7 @@ func sums(t *testing.T, fsys fs.FS, links ...string) string {
 }
 
 func TestRoundTrip(t *testing.T) {
-	for _, z := range []string{"gzip", "xz", "zstd", "none"} {
+	for _, z := range []string{"gzip", "xz", "zstd", "bzip2", "none"} {
 		t.Run(z, func(t *testing.T) {
 			name := "hello-" + z + ".deb"
 			if !Format.Match(name, head(t, name)) {

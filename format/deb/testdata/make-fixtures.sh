@@ -39,6 +39,14 @@ for z in gzip xz zstd none; do
 	listing "hello-$z.deb"
 done
 
+# dpkg-deb reads but no longer writes data.tar.bz2: repack the
+# uncompressed package's members with binutils ar.
+mkdir -p "$work/bz"
+(cd "$work/bz" && ar x "$OLDPWD/hello-none.deb" && bzip2 -9 data.tar &&
+	rm -f "$OLDPWD/hello-bzip2.deb" &&
+	ar rcD "$OLDPWD/hello-bzip2.deb" debian-binary control.tar data.tar.bz2)
+listing hello-bzip2.deb
+
 # Adversarial copies.
 size=$(stat -c %s hello-xz.deb)
 head -c $((size - 300)) hello-xz.deb > fail_truncated.deb
