@@ -63,6 +63,13 @@ func TestRoundTrip(t *testing.T) {
 			if p := tree.Problems(); len(p) != 0 {
 				t.Errorf("problems on a clean package: %+v", p)
 			}
+			// Every path cpio -t lists is there, directories and links too.
+			list, _ := os.ReadFile(filepath.Join("testdata", name+".list"))
+			for _, p := range strings.Fields(string(list)) {
+				if _, err := fs.Stat(tree, strings.TrimPrefix(p, "./")); err != nil {
+					t.Errorf("cpio -t lists %s: %v", p, err)
+				}
+			}
 			fi, err := fs.Stat(tree, "usr/share/hello/link")
 			if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 				t.Errorf("symlink: %v, %v", fi, err)
