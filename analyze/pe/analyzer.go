@@ -125,10 +125,24 @@ func (img *image) nameOffset(imp string) int64 {
 			}
 		}
 	}
-	if i := bytes.Index(img.data[start:end], []byte("\x00"+fn+"\x00")); i >= 0 {
-		return start + int64(i) + 1
+	// A hint/name entry is a 2-byte hint, then the name: match the name
+	// where it is not the tail of a longer identifier.
+	hay, name := img.data[start:end], []byte(fn+"\x00")
+	for base := 0; ; {
+		i := bytes.Index(hay[base:], name)
+		if i < 0 {
+			return 0
+		}
+		at := base + i
+		if at == 0 || !identChar(hay[at-1]) {
+			return start + int64(at)
+		}
+		base = at + 1
 	}
-	return 0
+}
+
+func identChar(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // comboFindings raise the level for capabilities that together make a
