@@ -34,15 +34,16 @@ func (f *file) combinations() {
 		f.combo(f.credential, report.High, "credential store + network",
 			"reads a credential store ("+f.findings[f.credential].Match+") in a file that also talks to the network")
 	}
-	if has(f.envDump) && has(f.network) {
-		f.combo(f.envDump, report.High, "whole environment + network",
-			"reads the whole environment ("+f.findings[f.envDump].Match+") in a file that also talks to the network")
+	// Listing the environment's names is common (debug, config loaders);
+	// serialising it, or listing it next to a request, is sending it.
+	if f.envSent >= 0 && has(f.network) {
+		f.add(RuleCombination, report.High, f.off(f.envSent), "whole environment + network",
+			"serialises the whole environment (JSON.stringify(process.env)) in a file that also talks to the network")
+	} else if at := f.near(f.envAt); at >= 0 {
+		f.add(RuleCombination, report.High, f.off(at), "whole environment + network",
+			"reads the whole environment a few statements from a network request")
 	}
-	if has(f.wallet) && has(f.hook) {
-		f.combo(f.hook, report.High, "wallet provider + request hook",
-			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
-	}
-	if at := f.nearNetwork(); at >= 0 {
+	if at := f.near(f.dynAt); at >= 0 {
 		f.add(RuleCombination, report.High, f.off(at), "network response + dynamic code",
 			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
 	}
@@ -63,10 +64,10 @@ func (f *file) combo(at int, level report.Level, match, msg string) {
 // where a template engine and an HTTP client can sit side by side.
 const fetchedCode = 300
 
-// nearNetwork returns the token index of the first dynamic code on
-// computed input within fetchedCode tokens of a network use, or -1.
-func (f *file) nearNetwork() int {
-	for _, d := range f.dynAt {
+// near returns the first of the token indexes at that lies within
+// fetchedCode tokens of a network use, or -1.
+func (f *file) near(at []int) int {
+	for _, d := range at {
 		k := sort.SearchInts(f.netAt, d-fetchedCode)
 		if k < len(f.netAt) && f.netAt[k] <= d+fetchedCode {
 			return d

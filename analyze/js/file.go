@@ -20,9 +20,10 @@ type file struct {
 
 	// Token indexes of network uses and of dynamic code on computed
 	// input, so that one can be judged by its distance to the other.
-	netAt, dynAt []int
-	netNames     map[string]bool // names bound to a network module
-	depth        int             // how many decodings deep this source is
+	netAt, dynAt, envAt []int
+	envSent             int             // token of JSON.stringify(process.env), or -1
+	netNames            map[string]bool // names bound to a network module
+	depth               int             // how many decodings deep this source is
 
 	// Capabilities, each the index of the finding that first showed it
 	// (-1 if none), for the combination rules.
@@ -33,7 +34,7 @@ func newFile(src []byte) *file {
 	return &file{
 		src: src, toks: tokenize(src), seen: map[string]int{}, netNames: map[string]bool{},
 		obfuscated: -1, network: -1, exec: -1, dynamic: -1, decode: -1,
-		credential: -1, envDump: -1, hook: -1, wallet: -1,
+		credential: -1, envDump: -1, hook: -1, wallet: -1, envSent: -1,
 	}
 }
 

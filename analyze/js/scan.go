@@ -366,6 +366,10 @@ func (f *file) processEnv(i int) {
 	default:
 		return
 	}
+	if how == "JSON.stringify(process.env)" {
+		f.envSent = i // serialised: made to be sent or stored
+	}
+	f.envAt = append(f.envAt[:min(len(f.envAt), 999)], i)
 	mark(&f.envDump, f.add(RuleEnvDump, report.Medium, f.off(i), how,
 		how+" reads every environment variable, secrets included"))
 }
