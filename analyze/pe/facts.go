@@ -21,6 +21,8 @@ const (
 	FactSignedAt  = "pe.signed-at"  // RFC 3339 signing time, if stated
 	FactCodeHash  = "pe.code-hash"  // SHA-256 over the executable sections
 	FactImports   = "pe.imports"    // "dll!Function" lines, sorted
+	FactExports   = "pe.exports"    // exported names, one a line, sorted
+	FactTimestamp = "pe.timestamp"  // RFC 3339 countersignature time, if any
 	FactVersion   = "pe."           // prefix of the version resource facts
 )
 
@@ -45,6 +47,9 @@ func (Analyzer) Record(f *analyze.File, facts map[string]string) {
 	}
 	facts[FactCodeHash] = hex.EncodeToString(h.Sum(nil))
 	facts[FactImports] = strings.Join(img.imports, "\n")
+	if len(img.exports) > 0 {
+		facts[FactExports] = strings.Join(img.exports, "\n")
+	}
 	facts[FactSigned] = "no"
 	if f.Truncated() {
 		return
@@ -63,6 +68,9 @@ func (Analyzer) Record(f *analyze.File, facts map[string]string) {
 	}
 	if !sig.Signed.IsZero() {
 		facts[FactSignedAt] = sig.Signed.Format("2006-01-02T15:04:05Z")
+	}
+	if !sig.Timestamp.IsZero() {
+		facts[FactTimestamp] = sig.Timestamp.Format("2006-01-02T15:04:05Z")
 	}
 }
 

@@ -261,3 +261,25 @@ func TestForgedSignedDigest(t *testing.T) {
 		t.Errorf("digest mismatch not reported: %+v", fs)
 	}
 }
+
+func TestFacts(t *testing.T) {
+	facts := map[string]string{}
+	Analyzer{}.Record(load(t, "timestamped.exe"), facts)
+	want := map[string]string{
+		FactSigned: "yes", FactDigestOK: "yes", FactVersion + "FileVersion": "1.2.3",
+		FactSignedAt: "2023-11-14T22:13:20Z", FactTimestamp: "2023-11-14T22:15:00Z",
+	}
+	for k, v := range want {
+		if facts[k] != v {
+			t.Errorf("%s = %q, want %q", k, facts[k], v)
+		}
+	}
+	if !strings.Contains(facts[FactImports], "kernel32.dll!VirtualProtect") || len(facts[FactCodeHash]) != 64 {
+		t.Errorf("imports %q, code hash %q", facts[FactImports], facts[FactCodeHash])
+	}
+	facts = map[string]string{}
+	Analyzer{}.Record(load(t, "fail_loader.dll"), facts)
+	if facts[FactExports] != "fetch" {
+		t.Errorf("exports %q", facts[FactExports])
+	}
+}
