@@ -43,6 +43,10 @@ func (f *file) combinations() {
 		f.add(RuleCombination, report.High, f.off(at), "whole environment + network",
 			"reads the whole environment a few statements from a network request")
 	}
+	if has(f.wallet) && has(f.hook) {
+		f.combo(f.hook, report.High, "wallet provider + request hook",
+			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
+	}
 	if at := f.near(f.dynAt); at >= 0 {
 		f.add(RuleCombination, report.High, f.off(at), "network response + dynamic code",
 			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
