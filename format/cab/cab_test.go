@@ -235,6 +235,32 @@ func TestEntryLimit(t *testing.T) {
 	}
 }
 
+// TestRatio opens an LZX cabinet of 2 MiB of zeros, which lzxenc packs
+// about 360 to 1, with a ratio limit of 100: the folder must be refused
+// before it is decompressed.
+func TestRatio(t *testing.T) {
+	zeros := make([]byte, 2<<20)
+	data := lzxenc.Cabinet([]lzxenc.File{{Name: "zeros", Data: zeros}}, lzxenc.Options{WindowBits: 21})
+	lim := format.DefaultLimits
+	lim.MaxRatio = 100
+	fsys, err := Open("bomb.cab", bytes.NewReader(data), lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fs.ReadFile(fsys, "zeros"); !errors.Is(err, format.ErrLimit) {
+		t.Errorf("%d-byte cabinet of 2 MiB: %v, want ErrLimit", len(data), err)
+	}
+	probs := fsys.(format.ProblemReporter).Problems()
+	if len(probs) != 1 || probs[0].Rule != format.RuleEntryTooLarge {
+		t.Errorf("problems %v", probs)
+	}
+	lim.MaxRatio = 0
+	fsys, _ = Open("bomb.cab", bytes.NewReader(data), lim)
+	if got, err := fs.ReadFile(fsys, "zeros"); err != nil || !bytes.Equal(got, zeros) {
+		t.Errorf("without a ratio limit: %d bytes, %v", len(got), err)
+	}
+}
+
 func TestMatch(t *testing.T) {
 	data, _ := os.ReadFile("testdata/mszip.cab")
 	if !Match("a.cab", data[:64]) {

@@ -62,7 +62,7 @@ type Cabinet struct {
 	// honest folders do not overlap, so together they fit the file, and
 	// this stops a few thousand folders from sharing one huge block run.
 	blockBytes, outBytes int64
-	overlap              error // set once blockBytes exceeds the file
+	stop                 error // set once a bound above is hit; later folders share it
 
 	mu     sync.Mutex
 	spools []*spool // decompressed folders, by index
@@ -202,8 +202,8 @@ func (c *Cabinet) readBlocks(f *folder, pos int64, n int, reserve int64) {
 		c.problem(format.RuleUnsupported, f.offset, "%v", f.bad)
 		return
 	}
-	if c.overlap != nil {
-		f.bad = c.overlap // reported once, for the first folder
+	if c.stop != nil {
+		f.bad = c.stop // reported once, for the first folder
 		return
 	}
 	hdr := make([]byte, dataSize)
@@ -241,12 +241,21 @@ func (c *Cabinet) readBlocks(f *folder, pos int64, n int, reserve int64) {
 		if c.outBytes > c.lim.MaxTotalBytes && c.lim.MaxTotalBytes > 0 {
 			f.bad = format.LimitError("folder bytes", c.lim.MaxTotalBytes)
 			c.problem(format.RuleEntryTooLarge, f.offset, "%v", f.bad)
+			c.stop = f.bad
+			return
+		}
+		// The ratio is checked here, not left to the walker, because a
+		// folder is decompressed whole when its first file is opened.
+		if r := c.lim.MaxRatio; r > 0 && c.outBytes > r*max(c.src.Size(), 1<<10) {
+			f.bad = format.LimitError("unpacked bytes per packed byte", r)
+			c.problem(format.RuleEntryTooLarge, f.offset, "folders expand to over %d bytes from a %d-byte cabinet: %v", c.outBytes, c.src.Size(), f.bad)
+			c.stop = f.bad
 			return
 		}
 		if c.blockBytes > c.src.Size() {
 			f.bad = fmt.Errorf("cab: data blocks of folders overlap (over %d bytes of blocks in a %d-byte cabinet)", c.blockBytes, c.src.Size())
 			c.problem(format.RuleMalformed, pos, "%v", f.bad)
-			c.overlap = f.bad
+			c.stop = f.bad
 			return
 		}
 		pos = b.offset + int64(b.packed)
