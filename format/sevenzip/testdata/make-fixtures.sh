@@ -32,7 +32,7 @@ while [ $i -lt 1000 ]; do
 	d="$work/solid/src/d$((i % 17))"
 	mkdir -p "$d"
 	case $((i % 4)) in 0) ext=js ;; 1) ext=txt ;; 2) ext=c ;; 3) ext=json ;; esac
-	printf 'file %d\n' $i > "$d/f$(( (i * 7919) % 1000 )).$ext"
+	seq $i $((i + 800)) > "$d/f$(( (i * 7919) % 1000 )).$ext"
 	i=$((i + 1))
 done
 find "$work/solid" -exec touch -h -d 2024-01-02T03:04:05Z {} +
