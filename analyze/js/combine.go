@@ -39,7 +39,7 @@ func (f *file) combinations() {
 	if f.envSent >= 0 && has(f.network) {
 		f.add(RuleCombination, report.High, f.off(f.envSent), "whole environment + network",
 			"serialises the whole environment (JSON.stringify(process.env)) in a file that also talks to the network")
-	} else if at := f.near(f.envAt); at >= 0 {
+	} else if at := near(f.envAt, f.netAt); at >= 0 {
 		f.add(RuleCombination, report.High, f.off(at), "whole environment + network",
 			"reads the whole environment a few statements from a network request")
 	}
@@ -47,13 +47,16 @@ func (f *file) combinations() {
 		f.combo(f.hook, report.High, "wallet provider + request hook",
 			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
 	}
-	if at := f.near(f.dynAt); at >= 0 {
+	if at := near(f.dynAt, f.netAt); at >= 0 {
 		f.add(RuleCombination, report.High, f.off(at), "network response + dynamic code",
 			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
 	}
 	if has(f.dynamic) && has(f.decode) {
 		f.combo(f.dynamic, report.High, "decoded data + dynamic code",
-			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes or decrypts hidden data ("+f.findings[f.decode].Match+")")
+			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes hidden data ("+f.findings[f.decode].Match+")")
+	} else if at := near(f.dynAt, f.decipherAt); at >= 0 {
+		f.add(RuleCombination, report.High, f.off(at), "decrypted data + dynamic code",
+			"runs code built at run time a few statements from a decipher: the shape of a loader that runs what it decrypts")
 	}
 }
 
@@ -63,17 +66,17 @@ func (f *file) combo(at int, level report.Level, match, msg string) {
 	f.add(RuleCombination, level, int(fd.Offset), match, msg)
 }
 
-// fetchedCode is how many tokens apart a network use and dynamic code
-// may be to count as one loader: a function or two, not a whole bundle,
-// where a template engine and an HTTP client can sit side by side.
-const fetchedCode = 300
+// nearby is how many tokens apart two uses may be to count as one
+// routine: a function or two, not a whole bundle, where a template engine
+// and an HTTP client or a decipher can sit side by side.
+const nearby = 300
 
-// near returns the first of the token indexes at that lies within
-// fetchedCode tokens of a network use, or -1.
-func (f *file) near(at []int) int {
+// near returns the first of the token indexes at that lies within nearby
+// tokens of one of targets (sorted), or -1.
+func near(at, targets []int) int {
 	for _, d := range at {
-		k := sort.SearchInts(f.netAt, d-fetchedCode)
-		if k < len(f.netAt) && f.netAt[k] <= d+fetchedCode {
+		k := sort.SearchInts(targets, d-nearby)
+		if k < len(targets) && targets[k] <= d+nearby {
 			return d
 		}
 	}

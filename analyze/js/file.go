@@ -20,10 +20,10 @@ type file struct {
 
 	// Token indexes of network uses and of dynamic code on computed
 	// input, so that one can be judged by its distance to the other.
-	netAt, dynAt, envAt []int
-	envSent             int             // token of JSON.stringify(process.env), or -1
-	netNames            map[string]bool // names bound to a network module
-	depth               int             // how many decodings deep this source is
+	netAt, dynAt, envAt, decipherAt []int
+	envSent                         int             // token of JSON.stringify(process.env), or -1
+	netNames                        map[string]bool // names bound to a network module
+	depth                           int             // how many decodings deep this source is
 
 	// Capabilities, each the index of the finding that first showed it
 	// (-1 if none), for the combination rules.
