@@ -163,3 +163,16 @@ func TestShellWithoutEndpoint(t *testing.T) {
 		t.Errorf("without an address: %+v", fs)
 	}
 }
+
+func TestOddLibrary(t *testing.T) {
+	for lib, odd := range map[string]bool{
+		"libc.so.6": false, "/usr/lib/libSystem.B.dylib": false, "@rpath/libfoo.dylib": false,
+		"/System/Library/Frameworks/Security.framework/Security": false,
+		"/tmp/libhook.so": true, "/Users/Shared/.x/libz.dylib": true, "@loader_path/../../x.dylib": true,
+		"/home/build/out/libfoo.so": true,
+	} {
+		if got := oddLibrary(lib) != ""; got != odd {
+			t.Errorf("oddLibrary(%q) = %v", lib, got)
+		}
+	}
+}

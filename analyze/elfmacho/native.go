@@ -28,6 +28,7 @@ const (
 	Packed      = "packed"
 	Static      = "static"
 	Unsigned    = "unsigned"
+	LibPath     = "library-path"
 )
 
 // class is what an imported function lets a program do.
@@ -122,6 +123,13 @@ func (n *native) findings() []report.Finding {
 			Message: fmt.Sprintf("creates an in-memory file (%s) and executes programs (%s): the way fileless malware runs a downloaded payload", memfd[0], exec[0]),
 			Offset:  n.offset(memfd[0]), Match: memfd[0] + " + " + exec[0]})
 	}
+	for _, lib := range n.libs {
+		if odd := oddLibrary(lib); odd != "" {
+			out = append(out, report.Finding{Rule: n.prefix + "." + LibPath, Level: report.Medium,
+				Message: fmt.Sprintf("links the library %s, %s: a place attackers plant libraries", lib, odd),
+				Offset:  n.offset(lib), Match: report.Snippet(lib)})
+		}
+	}
 	for _, seg := range n.wx {
 		out = append(out, report.Finding{Rule: n.prefix + "." + WX, Level: report.Medium,
 			Message: fmt.Sprintf("segment %s is both writable and executable; compilers do not emit that, packers and loaders do", seg),
@@ -182,6 +190,28 @@ func (n *native) offset(name string) int64 {
 	return 0
 }
 
+// systemLibDirs are where honest absolute library paths point.
+var systemLibDirs = []string{"/lib", "/usr/lib", "/usr/local/lib", "/lib64", "/usr/lib64", "/System/", "/Library/Frameworks/", "/opt/homebrew/", "/usr/local/opt/", "/nix/store/"}
+
+// oddLibrary says why a needed library's path is unusual, or "".
+func oddLibrary(lib string) string {
+	switch {
+	case strings.Contains(lib, "../"):
+		return "reached through a parent directory"
+	case strings.HasPrefix(lib, "/tmp/"), strings.HasPrefix(lib, "/var/tmp/"), strings.HasPrefix(lib, "/dev/shm/"),
+		strings.HasPrefix(lib, "/Users/Shared/"), strings.HasPrefix(lib, "/private/tmp/"):
+		return "in a world-writable directory"
+	case strings.HasPrefix(lib, "/"):
+		for _, d := range systemLibDirs {
+			if strings.HasPrefix(lib, d) {
+				return ""
+			}
+		}
+		return "outside the system library directories"
+	}
+	return ""
+}
+
 // shell returns the command interpreter named in s, or "".
 func shell(s string) string {
 	for _, sh := range []string{"/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash"} {
@@ -217,6 +247,7 @@ func rulesFor(prefix, format string) []report.Rule {
 		r(DynLoad, report.Low, "imports dlopen", "The program loads libraries chosen at run time."),
 		r(Fileless, report.Medium, "memfd_create with exec", "An in-memory file plus exec runs a payload that never touches disk. High in a small networked program."),
 		r(RemoteShell, report.High, "network plus exec plus a shell", "A small program that connects out, redirects descriptors, starts programs and names a shell has the shape of a reverse shell; high when it also carries a hard-coded server address."),
+		r(LibPath, report.Medium, "library from an unusual path", "The program links a library by an absolute path outside the system directories, in a world-writable directory or through \"..\": the setting for library planting."),
 		r(WX, report.Medium, "writable and executable segment", "A segment mapped both writable and executable: packers and self-modifying loaders."),
 		r(Packed, report.Medium, "packed executable", "The program carries a packer's signature (UPX): its code is compressed and hidden from review."),
 	}
