@@ -63,6 +63,7 @@ func newArchive(src format.Source, base int64, fh firstHeader, lim format.Limits
 	if err := a.readHeader(); err != nil {
 		return nil, err
 	}
+	a.checkCRC()
 	return a, nil
 }
 

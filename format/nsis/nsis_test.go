@@ -248,6 +248,21 @@ func TestFail(t *testing.T) {
 			t.Error("uninstaller past the end opened")
 		}
 	})
+	t.Run("crc", func(t *testing.T) {
+		fsys, err := openFile(t, "testdata/fail_crc.exe", format.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems := fsys.(format.ProblemReporter).Problems()
+		st, _ := os.Stat("testdata/fail_crc.exe")
+		if len(problems) != 1 || problems[0].Rule != RuleCRC || problems[0].Offset != st.Size()-4 {
+			t.Errorf("problems: %v", problems)
+		}
+		// The files are intact and still read.
+		if b, err := fs.ReadFile(fsys, "$INSTDIR/readme.txt"); err != nil || sum(b) != srcSum(t, "readme.txt") {
+			t.Errorf("readme.txt: %v", err)
+		}
+	})
 	for _, file := range []string{"fail_garbled.exe", "fail_huge.exe"} {
 		t.Run(file, func(t *testing.T) {
 			_, err := openFile(t, "testdata/"+file, format.DefaultLimits)

@@ -133,6 +133,10 @@ printf '\x5d\x00\x00\x80\x00%0.s\xff\xfe\x01\x80\x7f' $(seq 1 40) | dd of=fail_g
 # huge sizes: header length and archive length near 2^31
 cp lzma.exe fail_huge.exe
 printf '\xf0\xff\xff\x7f\xf0\xff\xff\x7f' | dd of=fail_huge.exe bs=1 seek=$((off + 20)) conv=notrunc status=none
+# patched stub: one byte of the PE image changed after makensis, which the
+# installer's CRC catches
+cp lzma.exe fail_crc.exe
+printf '\xcc' | dd of=fail_crc.exe bs=1 seek=4096 conv=notrunc status=none
 # not NSIS: the stub alone
 head -c "$off" lzma.exe > fail_stub_only.exe
 ls -l *.exe

@@ -1,0 +1,136 @@
+package nsis
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vigilsec/vigil/format"
+)
+
+var (
+	benchInstallers sync.Map // compressor -> path
+	benchDir        string   // removed by TestMain
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchInstaller builds, once per run, a 52 MB installer: two 8 MB files
+// of random bytes and four 9 MB text files, with makensis.
+func benchInstaller(b *testing.B, compressor string) string {
+	if p, ok := benchInstallers.Load(compressor); ok {
+		return p.(string)
+	}
+	if _, err := exec.LookPath("makensis"); err != nil {
+		b.Skip("makensis not installed")
+	}
+	if benchDir == "" {
+		d, err := os.MkdirTemp("", "vigil-nsis-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = d
+	}
+	dir, err := os.MkdirTemp(benchDir, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewChaCha8([32]byte{}))
+	var script strings.Builder
+	fmt.Fprintf(&script, "Unicode true\nSetCompressor %s\nOutFile %q\nRequestExecutionLevel user\nSection\nSetOutPath $INSTDIR\n", compressor, filepath.Join(dir, "big.exe"))
+	for i := 0; i < 4; i++ {
+		random := make([]byte, 8<<20*(1-i/2))
+		for k := 0; k+8 <= len(random); k += 8 {
+			v := rng.Uint64()
+			for j := 0; j < 8; j++ {
+				random[k+j] = byte(v >> (8 * j))
+			}
+		}
+		var text bytes.Buffer
+		for n := 0; text.Len() < 9<<20; n++ {
+			fmt.Fprintf(&text, "%d: the quick brown fox %x jumps over the lazy dog\n", n, rng.Uint32()%64)
+		}
+		for name, data := range map[string][]byte{fmt.Sprintf("random%d.bin", i): random, fmt.Sprintf("text%d.txt", i): text.Bytes()} {
+			if len(data) == 0 {
+				continue
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			fmt.Fprintf(&script, "File %q\n", filepath.Join(dir, name))
+		}
+	}
+	script.WriteString("SectionEnd\n")
+	nsi := filepath.Join(dir, "big.nsi")
+	if err := os.WriteFile(nsi, []byte(script.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("makensis", "-V1", nsi).CombinedOutput(); err != nil {
+		b.Fatalf("makensis: %v\n%s", err, out)
+	}
+	p := filepath.Join(dir, "big.exe")
+	benchInstallers.Store(compressor, p)
+	return p
+}
+
+// benchmarkExtract opens the installer and reads every file, reporting
+// the bytes extracted per second and the largest heap seen.
+func benchmarkExtract(b *testing.B, compressor string) {
+	path := benchInstaller(b, compressor)
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	src := io.NewSectionReader(f, 0, st.Size())
+	var total int64
+	var peak uint64
+	var ms runtime.MemStats
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		total = 0
+		fsys, err := Format.Open("big.exe", src, format.DefaultLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			r, err := fsys.Open(p)
+			if err != nil {
+				return err
+			}
+			n, err := io.Copy(io.Discard, r)
+			total += n
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(total)
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(st.Size())/(1<<20), "installer-MB")
+}
+
+func BenchmarkLZMA(b *testing.B)      { benchmarkExtract(b, "lzma") }
+func BenchmarkSolidLZMA(b *testing.B) { benchmarkExtract(b, "/SOLID lzma") }
