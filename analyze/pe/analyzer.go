@@ -154,9 +154,11 @@ func comboFindings(img *image, strs []binary.String, sf []report.Finding) []repo
 	}
 	net := caps[capNetwork][0]
 	var out []report.Finding
-	var mem []string
-	for _, imp := range append(caps[capInject], caps[capMemory]...) {
-		if strings.Contains(imp, "Alloc") || caps[capInject] != nil {
+	// Injection functions count as they are; of the memory functions only
+	// allocation does, since every C runtime imports VirtualProtect.
+	mem := append([]string(nil), caps[capInject]...)
+	for _, imp := range caps[capMemory] {
+		if strings.Contains(imp, "Alloc") {
 			mem = append(mem, imp)
 		}
 	}
