@@ -19,26 +19,29 @@ var memoryBudget int64 = compress.MemoryBudget
 
 // indexer lists a tar in one pass. src is the archive when it is plain
 // (entries are then sections of it); otherwise entry bytes are copied into
-// spool as they stream past.
+// spool as they stream past. Sparse files are copied into spool either way,
+// with their holes filled in.
 type indexer struct {
 	lim     format.Limits
 	src     format.Source
 	spool   *compress.Spool
+	left    int64 // bytes the spool may still take
 	names   format.Namer
 	entries []format.Entry
 	pos     func() int64 // offset reached in the (decompressed) tar
 }
 
-// index lists the tar read from r. src is r's random-access source for a
-// plain tar, nil for a stream. budget bounds the bytes read from r.
+// index lists a tar: the plain tar src if it is not nil, else the stream
+// r. budget bounds the bytes decompressed from r and the bytes spooled.
 func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*format.Tree, error) {
-	x := &indexer{lim: lim, src: src}
-	if sr, ok := r.(*io.SectionReader); ok {
+	x := &indexer{lim: lim, src: src, left: budget}
+	if src != nil {
 		// archive/tar seeks over data it is not asked for.
-		x.pos = func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
+		sr := io.NewSectionReader(src, 0, src.Size())
+		r, x.pos = sr, func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
 	} else {
 		c := &counter{r: format.LimitReader(r, budget)}
-		// Only a plain tar's head was checked; look at the stream's.
+		// A plain tar's head was checked by the caller; check the stream's.
 		var first [blockSize]byte
 		n, _ := io.ReadFull(c, first[:])
 		if !IsHeader(first[:n]) {
@@ -125,7 +128,8 @@ func (x *indexer) add(tr *tar.Reader, hdr *tar.Header, at int64) error {
 		x.spool = compress.NewSpool(memoryBudget)
 	}
 	off := x.spool.Size()
-	n, err := io.Copy(x.spool, tr)
+	n, err := io.Copy(x.spool, format.LimitReader(tr, x.left))
+	x.left -= n
 	x.addSection(hdr, name, x.spool, off, n)
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 		if !IsHeader(head) {
 			return nil, format.ErrNotFormat
 		}
-		return index(io.NewSectionReader(src, 0, src.Size()), src, lim, lim.MaxTotalBytes)
+		return index(nil, src, lim, compress.Budget(lim, src.Size()))
 	}
 	r, err := compress.NewReader(m, io.NewSectionReader(src, 0, src.Size()))
 	if err != nil {

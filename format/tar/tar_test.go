@@ -187,6 +187,18 @@ func TestSparse(t *testing.T) {
 	}
 }
 
+// TestSparseBomb checks that filling in a sparse file's holes counts
+// against the budget: 10 KB of plain tar holds a 1 MiB file.
+func TestSparseBomb(t *testing.T) {
+	lim := format.DefaultLimits
+	lim.MaxTotalBytes = 512 << 10
+	fsys := openFile(t, "testdata/sparse.tar", lim)
+	p := problems(fsys)
+	if len(p) != 1 || p[0].Rule != format.RuleEntryTooLarge || !strings.Contains(p[0].Message, format.ErrLimit.Error()) {
+		t.Errorf("problems %+v; want the spool budget hit", p)
+	}
+}
+
 func TestOpenStream(t *testing.T) {
 	want := readFile(t, "testdata/ok.tar.sha256")
 	for _, name := range []string{"ok.tar", "ok.concat.tar.gz", "ok.tar.zst"} {
