@@ -160,6 +160,33 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// A 64-bit installer stores 64-bit block offsets; one path written twice
+// with different data gives two entries and no problem.
+func TestAMD64(t *testing.T) {
+	fsys, err := openFile(t, "testdata/amd64.exe", format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := contents(t, fsys)
+	for name, src := range map[string]string{
+		"$INSTDIR/sub/readme.txt": "readme.txt",
+		"$INSTDIR/x86/aaaa.dat":   "bin/aaaa.dat",
+		"$INSTDIR/x64/random.bin": "bin/random.bin",
+		"$INSTDIR/same.dat":       "bin/aaaa.dat",
+		"$INSTDIR/same.dat~2":     "bin/random.bin",
+	} {
+		if sum(got[name]) != srcSum(t, src) {
+			t.Errorf("%s: wrong or missing", name)
+		}
+	}
+	if len(got) != 6 {
+		t.Errorf("got %d files, want 5 and the script", len(got))
+	}
+	if p := fsys.(format.ProblemReporter).Problems(); len(p) != 0 {
+		t.Errorf("problems: %v", p)
+	}
+}
+
 // electron-builder ships the application as one 7z in $PLUGINSDIR, next
 // to the plug-in that unpacks it.
 func TestElectronLayout(t *testing.T) {

@@ -15,6 +15,7 @@ func (a *archive) tree(h *header) *format.Tree {
 	items := h.items()
 	var entries []format.Entry
 	seen := map[item]bool{}
+	copies := map[string]int{}
 	a.follow = map[uint32]bool{}
 	for _, it := range items {
 		// Every plug-in call extracts its DLL again from the same data:
@@ -35,6 +36,15 @@ func (a *archive) tree(h *header) *format.Tree {
 		declared := strings.ReplaceAll(it.name, `\`, "/")
 		if strings.Trim(declared, "/") == "" {
 			declared = fmt.Sprintf("[data]/%d.bin", it.pos)
+		}
+		// Scripts often write one path from several sections (an x86 and
+		// an x64 build of a DLL, say). That is normal for an installer, so
+		// later copies are numbered here rather than reported by Namer.
+		if n := copies[declared]; n > 0 {
+			copies[declared] = n + 1
+			declared = fmt.Sprintf("%s~%d", declared, n+1)
+		} else {
+			copies[declared] = 1
 		}
 		it := it
 		a.positions = append(a.positions, it.pos)

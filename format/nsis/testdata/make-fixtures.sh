@@ -76,6 +76,27 @@ build lzma        lzma            true
 build lzma_ansi   lzma            false
 build lzma_solid  "/SOLID lzma"   true
 
+# 64-bit installer: block offsets are 64-bit in the header
+cat > "$tmp/amd64.nsi" <<NSI
+Target amd64-unicode
+SetCompressor /SOLID lzma
+OutFile "$tmp/amd64.exe"
+RequestExecutionLevel user
+Section
+  SetOutPath "\$INSTDIR\sub"
+  File "src/readme.txt"
+  SetOutPath "\$INSTDIR\x86"
+  File "src/bin/aaaa.dat"
+  SetOutPath "\$INSTDIR\x64"
+  File "src/bin/random.bin"
+  SetOutPath "\$INSTDIR"
+  File "/oname=same.dat" "src/bin/aaaa.dat"
+  File "/oname=same.dat" "src/bin/random.bin"
+SectionEnd
+NSI
+(cd "$tmp" && makensis -V1 amd64.nsi)
+cp "$tmp/amd64.exe" amd64.exe
+
 # electron-builder layout: the application ships as one 7z that a plug-in
 # unpacks from $PLUGINSDIR.
 mkdir -p "$tmp/app/resources" "$tmp/plugins"
