@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
@@ -219,6 +220,37 @@ func TestDeterministic(t *testing.T) {
 	_, lb := files(t, b)
 	if la != lb {
 		t.Errorf("two opens differ:\n%s\n%s", la, lb)
+	}
+}
+
+// TestConcurrent reads every file from many goroutines at once, as a
+// parallel walker may: the compound file reader and the cabinet's folder
+// cache are shared. Run with -race.
+func TestConcurrent(t *testing.T) {
+	fsys, err := open(t, "testdata/app.msi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := files(t, fsys)
+	fsys, _ = open(t, "testdata/app.msi")
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for g := 0; g < 8; g++ {
+		for p, v := range want {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				b, err := fs.ReadFile(fsys, p)
+				if got := fmt.Sprintf("%d %x", len(b), sha256.Sum256(b)); err != nil || got != v {
+					errs <- fmt.Sprintf("%s: %s, %v", p, got, err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
 
