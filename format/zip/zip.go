@@ -49,6 +49,9 @@ const (
 	methodXz    = 95
 )
 
+// methods are the compression methods open registers or archive/zip has.
+var methods = map[uint16]bool{zip.Store: true, zip.Deflate: true, methodBzip2: true, methodZstd: true, methodXz: true}
+
 func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 	zr, err := zip.NewReader(src, src.Size())
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
@@ -85,7 +88,11 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 				Message: fmt.Sprintf("entry %q is encrypted; not read", f.Name)})
 			continue
 		}
-		f := f
+		if !methods[f.Method] {
+			names.Add(format.Problem{Path: clean, Rule: format.RuleUnsupported, Offset: off,
+				Message: fmt.Sprintf("entry %q uses compression method %d, which vigil does not read", f.Name, f.Method)})
+			continue
+		}
 		entries = append(entries, format.Entry{
 			Name:    clean,
 			Size:    int64(min(f.UncompressedSize64, 1<<62)),

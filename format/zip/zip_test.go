@@ -278,3 +278,24 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("two opens of one zip differ")
 	}
 }
+
+func TestMethods(t *testing.T) {
+	fsys := openFile(t, "testdata/bzip2.zip", format.DefaultLimits)
+	b, err := fs.ReadFile(fsys, "numbers.txt")
+	if err != nil || !strings.HasPrefix(string(b), "1\n2\n3\n") || len(b) != 8893 {
+		t.Errorf("bzip2 entry: %d bytes, %v", len(b), err)
+	}
+	for name, want := range map[string]string{
+		"fail_deflate64.zip": "compression method 9",
+		"fail_encrypted.zip": "encrypted",
+	} {
+		fsys := openFile(t, "testdata/"+name, format.DefaultLimits)
+		if got := listing(t, fsys); got != "" {
+			t.Errorf("%s: listed %s", name, got)
+		}
+		p := problems(fsys)
+		if len(p) != 1 || p[0].Rule != format.RuleUnsupported || !strings.Contains(p[0].Message, want) {
+			t.Errorf("%s: problems %+v, want one %s saying %q", name, p, format.RuleUnsupported, want)
+		}
+	}
+}

@@ -56,3 +56,12 @@ for i in $(seq 1 30); do
 	inner=level$i.zip
 done
 cp "$work/level30.zip" fail_nested.zip
+
+# bzip2.zip: ok.zip's numbers.txt compressed with bzip2 (method 12).
+(cd "$work/ok/pkg/lib/deep" && rm -f "$here/bzip2.zip" && zip -q -X -Z bzip2 "$here/bzip2.zip" numbers.txt)
+
+# fail_deflate64.zip: Deflate64 (method 9), which vigil does not read, and
+# fail_encrypted.zip: ZipCrypto-encrypted entries.
+rm -f fail_deflate64.zip fail_encrypted.zip
+(cd "$work/ok/pkg/lib/deep" && 7zz a -bd -bso0 -tzip -mm=Deflate64 "$here/fail_deflate64.zip" numbers.txt)
+(cd "$work/ok/pkg" && zip -q -X -P secret "$here/fail_encrypted.zip" index.js)
