@@ -93,10 +93,13 @@ func isZip(src format.Source, off, n int64) bool {
 }
 
 // findBundle looks for the 2.x placeholder in the raw data of the
-// initialised-data sections, where a static array lives.
+// writable initialised-data sections (.data), where a non-const static
+// array lives. Every PE file in a release comes through here, so the
+// larger read-only sections (.rdata, .rsrc) are not searched.
 func findBundle(f *pe.File, src format.Source) (int64, int64, bool) {
+	const want = pe.IMAGE_SCN_CNT_INITIALIZED_DATA | pe.IMAGE_SCN_MEM_WRITE
 	for _, s := range f.Sections {
-		if s.Characteristics&pe.IMAGE_SCN_CNT_INITIALIZED_DATA == 0 || int64(s.Size) > src.Size() {
+		if s.Characteristics&want != want || int64(s.Size) > src.Size() {
 			continue
 		}
 		data, err := s.Data()
