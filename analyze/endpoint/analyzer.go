@@ -13,6 +13,7 @@ import (
 // Rule IDs.
 const (
 	RuleRawIPURL  = "endpoint.raw-ip-url"
+	RuleRawIPPort = "endpoint.raw-ip-port"
 	RuleBrand     = "endpoint.brand-impostor"
 	RuleLookalike = "endpoint.lookalike"
 )
@@ -49,6 +50,8 @@ func (Analyzer) Rules() []report.Rule {
 	return []report.Rule{
 		{ID: RuleRawIPURL, Level: report.Medium, Summary: "URL whose host is a raw IP address",
 			Help: "Vendors publish names, not addresses; a hard-coded public IP often marks a collection server. Private addresses are reported low."},
+		{ID: RuleRawIPPort, Level: report.Medium, Summary: "IP address with a port",
+			Help: "An address and port written into code (203.0.113.5:4444, (\"203.0.113.5\", 4444)) is where a socket connects; private addresses are reported low."},
 		{ID: RuleBrand, Level: report.Medium, Summary: "domain that wraps a well-known brand in other words",
 			Help: "Names like microsoft-update-cdn.com borrow a brand's trust without belonging to it. High when the extra words are update, login, cdn and the like."},
 		{ID: RuleLookalike, Level: report.High, Summary: "domain that imitates another domain of the release",
@@ -68,7 +71,7 @@ func (Analyzer) Analyze(f *analyze.File) []report.Finding {
 		if len(out) >= maxFindings {
 			break
 		}
-		fd, ok := judge(h)
+		fd, ok := judge(h, f.Data)
 		if !ok || seen[fd.Rule+fd.Match] {
 			continue
 		}
@@ -80,15 +83,21 @@ func (Analyzer) Analyze(f *analyze.File) []report.Finding {
 	return out
 }
 
-// judge turns one hit into a finding, if it deserves one.
-func judge(h Hit) (report.Finding, bool) {
+// judge turns one hit in text into a finding, if it deserves one.
+func judge(h Hit, text []byte) (report.Finding, bool) {
 	if a, err := netip.ParseAddr(h.Host); err == nil {
-		if h.Kind != "url" {
-			return report.Finding{}, false
-		}
 		lvl, ok := ipLevel(a)
 		if !ok {
 			return report.Finding{}, false
+		}
+		if h.Kind != "url" {
+			port := portAfter(text, h.Offset+len(h.Value))
+			if port == "" {
+				return report.Finding{}, false
+			}
+			return report.Finding{Rule: RuleRawIPPort, Level: lvl,
+				Message: fmt.Sprintf("the code names the address %s with port %s", h.Host, port),
+				Match:   report.Snippet(h.Host + ":" + port)}, true
 		}
 		return report.Finding{Rule: RuleRawIPURL, Level: lvl,
 			Message: fmt.Sprintf("URL points at the raw IP address %s instead of a host name", h.Host),
@@ -100,6 +109,35 @@ func judge(h Hit) (report.Finding, bool) {
 			Match:   report.Snippet(h.Host)}, true
 	}
 	return report.Finding{}, false
+}
+
+// portAfter returns the port written right after an address, as in
+// 203.0.113.5:4444 or ("203.0.113.5", 4444), or "".
+func portAfter(text []byte, end int) string {
+	i := end
+	if i < len(text) && (text[i] == '"' || text[i] == '\'') {
+		i++
+		for i < len(text) && text[i] == ' ' {
+			i++
+		}
+		if i >= len(text) || text[i] != ',' {
+			return ""
+		}
+	} else if i >= len(text) || text[i] != ':' {
+		return ""
+	}
+	i++
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(text) && j-i < 6 && text[j] >= '0' && text[j] <= '9' {
+		j++
+	}
+	if j-i < 2 || j-i > 5 || j < len(text) && isWord(text[j]) {
+		return ""
+	}
+	return string(text[i:j])
 }
 
 // ipLevel rates an address in a URL: loopback and unspecified addresses are

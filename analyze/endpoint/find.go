@@ -233,14 +233,12 @@ func domainHit(text []byte, s string, start, end int) (Hit, bool) {
 	if s != strings.ToLower(s) {
 		return Hit{}, false
 	}
-	labels := strings.Split(s, ".")
-	if !bareTLDs[labels[len(labels)-1]] || objectNames[labels[0]] || len(labels) == 2 && codeNames[labels[0]] {
+	if !validHostname(s) || strings.Contains(s, "_") {
 		return Hit{}, false
 	}
-	for _, l := range labels {
-		if l[0] == '-' || l[len(l)-1] == '-' {
-			return Hit{}, false
-		}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 || !bareTLDs[labels[len(labels)-1]] || objectNames[labels[0]] || len(labels) == 2 && codeNames[labels[0]] {
+		return Hit{}, false
 	}
 	return Hit{Kind: "domain", Value: s, Host: s, Offset: start}, true
 }
