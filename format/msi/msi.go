@@ -58,7 +58,7 @@ func Open(name string, src format.Source, lim format.Limits) (fsys fs.FS, err er
 	if err != nil {
 		return nil, fmt.Errorf("msi: %w", err)
 	}
-	db := &database{doc: doc, lim: lim, size: src.Size(), streams: map[string]*mscfb.File{}, tables: map[string]*mscfb.File{}}
+	db := &database{doc: doc, lim: lim, size: src.Size(), taken: map[string]bool{}, streams: map[string]*mscfb.File{}, tables: map[string]*mscfb.File{}}
 	for _, f := range doc.File {
 		if len(f.Path) != 0 || f.FileInfo().IsDir() {
 			continue // MSIs keep all streams in the root storage
@@ -100,6 +100,7 @@ type database struct {
 	tables  map[string]*mscfb.File
 	used    map[string]bool // streams already shown
 	inMem   int64           // bytes of cabinet streams held in memory
+	taken   map[string]bool // install paths listed, lower case
 	pool    *stringPool
 	schema  map[string][]column
 	entries []format.Entry
@@ -314,6 +315,18 @@ func (db *database) listCabinet(name string, paths map[string]string) {
 		if !ok {
 			p = "[Cabinet]/" + name + "/" + cf.Name
 		}
+		if db.taken[strings.ToLower(p)] {
+			// Components installed under conditions (x86 or x64, say) can
+			// put two files at one path. That is normal, so the later one
+			// gets its File key as a directory rather than a duplicate
+			// name problem; its base name stays as it would install.
+			dir, base := "", p
+			if i := strings.LastIndexByte(p, '/'); i >= 0 {
+				dir, base = p[:i+1], p[i+1:]
+			}
+			p = dir + "[" + cf.Name + "]/" + base
+		}
+		db.taken[strings.ToLower(p)] = true
 		db.entries = append(db.entries, format.Entry{
 			Name:    db.namer.Clean(p, -1),
 			Size:    cf.Size,

@@ -8,6 +8,7 @@ rm -rf src && mkdir src
 # Payloads: real PE files are not needed, only distinct, compressible bytes.
 printf 'MZ' > src/app.exe; seq 1 4000 >> src/app.exe
 printf 'MZ' > src/plugin.dll; seq 5000 7000 | tr '\n' ' ' >> src/plugin.dll
+printf 'MZ' > src/plugin64.dll; seq 8000 9000 | tr '\n' ' ' >> src/plugin64.dll
 printf 'Halyard Test\nInstalled by vigil tests.\n' > src/README.txt
 printf '{"update_url": "https://example.invalid/update"}\n' > src/config.json
 printf 'Function Main()\n  Main = 1\nEnd Function\n' > src/helper.vbs
