@@ -28,16 +28,41 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/compress"
 	"github.com/vigilsec/vigil/format/tar"
 )
 
-// Format recognises a tar; Open then decides whether it holds an image and
-// returns format.ErrNotFormat when it does not, so the walker opens it as
-// a plain tar instead.
+// Format recognises a plain tar, or a compressed tar whose first entry is
+// named like a part of an image; Open then decides whether it holds an
+// image and returns format.ErrNotFormat when it does not, so the walker
+// opens it as a plain tar instead.
 var Format = format.Format{
 	Name:  "oci",
-	Match: func(name string, head []byte) bool { return tar.IsHeader(head) },
+	Match: match,
 	Open:  open,
+}
+
+// match accepts any plain tar, since indexing one twice costs only its
+// headers, but a compressed tar only when its first entry looks like part
+// of an image (docker save | gzip), since indexing it twice would
+// decompress it twice.
+func match(name string, head []byte) bool {
+	if tar.IsHeader(head) {
+		return true
+	}
+	block := compress.Peek(head, 512)
+	if !tar.IsHeader(block) {
+		return false
+	}
+	first := strings.TrimPrefix(string(block[:bytes.IndexByte(append(block[:100:100], 0), 0)]), "./")
+	first, _, _ = strings.Cut(first, "/")
+	switch first {
+	case "oci-layout", "index.json", "manifest.json", "repositories", "blobs":
+		return true
+	}
+	// Legacy docker save: a directory or config named by a 64-hex ID.
+	id := strings.TrimSuffix(first, ".json")
+	return len(id) == 64 && strings.Trim(id, "0123456789abcdef") == ""
 }
 
 // RuleDigestMismatch is reported for a blob whose bytes do not have the

@@ -59,7 +59,7 @@ func TestFlatten(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]fs.FS{"layout dir": dir}
-	for _, n := range []string{"image-oci.tar", "image-docker.tar"} {
+	for _, n := range []string{"image-oci.tar", "image-oci.tar.gz", "image-docker.tar"} {
 		fsys, err := openTar(t, n)
 		if err != nil {
 			t.Fatalf("%s: %v", n, err)
@@ -92,6 +92,14 @@ func TestDigestMismatch(t *testing.T) {
 	// The tampered bytes are still shown.
 	if b, _ := fs.ReadFile(fsys, "etc/new.conf"); string(b) != "new=2\n" {
 		t.Errorf("etc/new.conf = %q", b)
+	}
+}
+
+func TestMatchCompressed(t *testing.T) {
+	// A gzipped tar of anything else is left to the tar format.
+	b, _ := os.ReadFile("testdata/fail_plain.tar.gz")
+	if Format.Match("fail_plain.tar.gz", b[:min(len(b), 4096)]) {
+		t.Error("a gzipped tar of plain files matches")
 	}
 }
 

@@ -48,6 +48,9 @@ printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
 rm -rf layout && cp -r "$L" layout
 $T -C "$L" -cf image-oci.tar oci-layout index.json blobs
 
+# docker save | gzip: the layout tar compressed.
+gzip -n -9 < image-oci.tar > image-oci.tar.gz
+
 # docker save, legacy layout: ID/layer.tar and ID.json.
 D=$work/docker
 mkdir -p "$D/1111" "$D/2222"
@@ -71,6 +74,7 @@ PY
 $T -C "$work/bad" -cf fail_digest.tar oci-layout index.json blobs
 # A plain tar is not an image.
 $T -C "$work/l1" -cf fail_plain.tar etc
+gzip -n -9 < fail_plain.tar > fail_plain.tar.gz
 
 cat > expected.txt <<'TXT'
 etc/hello.conf greeting=hello
