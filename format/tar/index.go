@@ -33,7 +33,7 @@ type indexer struct {
 
 // index lists a tar: the plain tar src if it is not nil, else the stream
 // r. budget bounds the bytes decompressed from r and the bytes spooled.
-func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*format.Tree, error) {
+func index(r io.Reader, src format.Source, lim format.Limits, budget int64, trailing bool) (*format.Tree, error) {
 	x := &indexer{lim: lim, src: src, left: budget}
 	if src != nil {
 		// archive/tar seeks over data it is not asked for.
@@ -57,6 +57,9 @@ func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*fo
 		at := roundUp(end)
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			if trailing {
+				x.trailing(r)
+			}
 			break
 		}
 		if err != nil {
@@ -85,6 +88,29 @@ func index(r io.Reader, src format.Source, lim format.Limits, budget int64) (*fo
 		}
 	}
 	return format.NewTree(x.entries, x.names.Problems()), nil
+}
+
+// trailing reports data after the end-of-archive marker, read from r.
+// tar -x ignores it, so it is a place to carry bytes no listing shows;
+// zero padding up to the record size is normal and not reported.
+func (x *indexer) trailing(r io.Reader) {
+	start := x.pos()
+	buf := make([]byte, 32<<10)
+	first, n := int64(-1), int64(0)
+	for {
+		m, err := r.Read(buf)
+		if i := bytes.IndexFunc(buf[:m], func(c rune) bool { return c != 0 }); first < 0 && i >= 0 {
+			first = start + n + int64(i)
+		}
+		n += int64(m)
+		if err != nil {
+			break
+		}
+	}
+	if first >= 0 {
+		x.names.Add(format.Problem{Rule: format.RuleMalformed, Offset: first,
+			Message: fmt.Sprintf("%d bytes follow the end-of-archive marker at offset %d, not part of any entry; data starts at offset %d", n, start, first)})
+	}
 }
 
 // stop records why indexing ended early.

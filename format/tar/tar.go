@@ -57,14 +57,14 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 		if !IsHeader(head) {
 			return nil, format.ErrNotFormat
 		}
-		return index(nil, src, lim, compress.Budget(lim, src.Size()))
+		return index(nil, src, lim, compress.Budget(lim, src.Size()), true)
 	}
 	r, err := compress.NewReader(m, io.NewSectionReader(src, 0, src.Size()))
 	if err != nil {
 		return nil, format.ErrNotFormat
 	}
 	defer r.Close()
-	return index(r, nil, lim, compress.Budget(lim, src.Size()))
+	return index(r, nil, lim, compress.Budget(lim, src.Size()), true)
 }
 
 // OpenStream indexes the tar read from r, which may be compressed with any
@@ -83,7 +83,8 @@ func OpenStream(r io.Reader, lim format.Limits) (*format.Tree, error) {
 		defer d.Close()
 		r = d
 	}
-	return index(r, nil, lim, lim.MaxTotalBytes)
+	// Data after the tar is the caller's: an apk or a layer may go on.
+	return index(r, nil, lim, lim.MaxTotalBytes, false)
 }
 
 // IsHeader reports whether b starts with a tar header block. The checksum

