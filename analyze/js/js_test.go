@@ -189,3 +189,23 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent analyzes the same bytes from many goroutines: Analyze
+// must neither write to the file's data nor share state between calls.
+func TestConcurrent(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "fail_obfuscated.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(make([]byte, 0, len(data)+16), data...) // room past the end
+	want := Inspect(data)
+	done := make(chan []report.Finding)
+	for i := 0; i < 8; i++ {
+		go func() { done <- Inspect(data) }()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Error("concurrent analysis differs")
+		}
+	}
+}
