@@ -65,7 +65,7 @@ func (o Options) workers() int {
 }
 
 func newWalker(o Options) *walk.Walker {
-	return &walk.Walker{Limits: o.limits(), Formats: formats.Formats(), MaxHeld: walk.DefaultMaxHeld}
+	return &walk.Walker{Limits: o.limits(), Formats: formats.Formats(), Dirs: formats.DirFormats(), MaxHeld: walk.DefaultMaxHeld}
 }
 
 // analyzed is one file after its analyzers ran.

@@ -152,3 +152,24 @@ func TestDiffPairsMovedAndVersionedFiles(t *testing.T) {
 		t.Fatalf("files %+v", r.Files)
 	}
 }
+
+func TestOCILayoutDirectory(t *testing.T) {
+	r, err := Scan(context.Background(), "format/oci/testdata/layout", Options{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range r.Files {
+		paths = append(paths, f.Path)
+	}
+	got := strings.Join(paths, " ")
+	// Layers flattened with whiteouts applied: the image's files, not blobs.
+	for _, want := range []string{"usr/bin/hello", "etc/new.conf", "opt/app/c.txt"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in %s", want, got)
+		}
+	}
+	if strings.Contains(got, "blobs/sha256") {
+		t.Errorf("blobs listed as files: %s", got)
+	}
+}

@@ -103,3 +103,12 @@ func Head(src Source, n int) []byte {
 // not this format after all (a tar that is not an image, say). The walker
 // then tries the next format.
 var ErrNotFormat = errors.New("not this format")
+
+// A DirFormat recognises a directory that is laid out as a container, such
+// as an OCI image layout, so that a directory given on the command line is
+// read the way the same tree inside an archive would be.
+type DirFormat struct {
+	Name string
+	Is   func(fsys fs.FS) bool
+	Open func(fsys fs.FS, lim Limits) (fs.FS, error)
+}

@@ -58,6 +58,9 @@ type Problem struct {
 type Walker struct {
 	Limits  format.Limits
 	Formats []format.Format
+	// Dirs are the layouts a directory root may be in; the first that
+	// recognises the root opens it as a container.
+	Dirs []format.DirFormat
 	// MaxHeld bounds Node.Data; larger files are hashed in full and held
 	// in part.
 	MaxHeld int64
@@ -119,7 +122,23 @@ func (w *Walker) Walk(ctx context.Context, root string) error {
 		return err
 	}
 	if info.IsDir() {
-		return w.walkFS(ctx, os.DirFS(root), "", "", 0, nil, w.Limits.MaxTotalBytes)
+		fsys := os.DirFS(root)
+		for _, d := range w.Dirs {
+			if !d.Is(fsys) {
+				continue
+			}
+			opened, err := d.Open(fsys, w.Limits)
+			if err != nil {
+				return fmt.Errorf("%s layout: %w", d.Name, err)
+			}
+			if pr, ok := opened.(format.ProblemReporter); ok {
+				for _, p := range pr.Problems() {
+					w.formatProblem("", "", p)
+				}
+			}
+			return w.walkFS(ctx, opened, "", "", 0, nil, w.Limits.MaxTotalBytes)
+		}
+		return w.walkFS(ctx, fsys, "", "", 0, nil, w.Limits.MaxTotalBytes)
 	}
 	f, err := os.Open(root)
 	if err != nil {
@@ -286,7 +305,10 @@ func (w *Walker) formatProblem(display, rel string, p format.Problem) {
 		}
 	}
 	if p.Path != "" {
-		display, rel = display+Sep+p.Path, rel+Sep+p.Path
+		display, rel = join(display+Sep, p.Path), join(rel+Sep, p.Path)
+		if display == rel { // a directory root: no container name before it
+			display, rel = p.Path, p.Path
+		}
 	}
 	if w.Problem != nil {
 		w.Problem(Problem{Path: display, Rel: rel, Finding: report.Finding{

@@ -40,3 +40,10 @@ func Formats() []format.Format {
 		asar.Format,
 	}
 }
+
+// DirFormats returns the formats a directory itself may be in.
+func DirFormats() []format.DirFormat {
+	return []format.DirFormat{
+		{Name: "oci", Is: oci.IsLayout, Open: oci.OpenLayout},
+	}
+}
