@@ -136,6 +136,7 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := format.DefaultLimits
 		lim.MaxTotalBytes = 1 << 20
+		Format.Match("x.tar", b[:min(len(b), 4096)])
 		fsys, err := Format.Open("x.tar", bytes.NewReader(b), lim)
 		if err != nil {
 			return
