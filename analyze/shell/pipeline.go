@@ -199,6 +199,9 @@ func isDecoder(st stage) bool {
 	if decodeByName[c] {
 		return true
 	}
+	if (c == "printf" || c == "echo") && (strings.Contains(st.text, `\x`) || strings.Contains(st.text, `\0`)) {
+		return true // bytes spelled as escapes
+	}
 	if !decodeWithFlag[c] {
 		return false
 	}
@@ -217,22 +220,52 @@ var outputFlag = regexp.MustCompile(`(?i)(?:^|\s)(?:-o|-O|--output|--output-docu
 var downloadFile = regexp.MustCompile(`(?i)\.downloadfile\(\s*["']?[^,]+,\s*["']?([^"')]+)`)
 var redirect = regexp.MustCompile(`(?:^|[^0-9&<>])>\s*["']?([^\s"';|&<>]+)`)
 
+// curlOutput reads curl's output file from its arguments: -o FILE (also
+// at the end of combined flags, -sSLo FILE), --output FILE, or the URL's
+// last path element for -O and --remote-name.
+func curlOutput(args []string) string {
+	remote := false
+	url := ""
+	for i, a := range args {
+		switch {
+		case a == "--output" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.HasSuffix(a, "o"):
+			if i+1 < len(args) {
+				return args[i+1]
+			}
+		case strings.HasPrefix(a, "--output="):
+			return strings.TrimPrefix(a, "--output=")
+		case a == "--remote-name" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "O"):
+			remote = true
+		case strings.Contains(a, "://"):
+			url = a
+		}
+	}
+	if remote && url != "" {
+		return path.Base(url)
+	}
+	return ""
+}
+
 // outputOf returns the file a download writes, or "" for stdout.
 func outputOf(st stage) string {
+	c, args := st.cmd(), st.args()
 	t := ""
-	if m := outputFlag.FindStringSubmatch(st.text); m != nil {
+	if c == "curl" {
+		t = curlOutput(args)
+	}
+	if m := outputFlag.FindStringSubmatch(st.text); t == "" && m != nil {
 		t = m[1]
-	} else if t = redirectOf(st); t == "" {
-		args := st.args()
-		switch c := st.cmd(); {
-		case (c == "certutil" || c == "bitsadmin") && len(args) >= 2:
-			t = args[len(args)-1]
-		case c == "wget" && len(args) > 0:
-			// wget without -O saves under the URL's last path element.
-			if u := args[len(args)-1]; strings.Contains(u, "://") {
-				t = path.Base(u)
-			}
-		}
+	}
+	if t == "" {
+		t = redirectOf(st)
+	}
+	switch {
+	case t != "":
+	case (c == "certutil" || c == "bitsadmin") && len(args) >= 2:
+		t = args[len(args)-1]
+	case c == "wget" && len(args) > 0 && strings.Contains(args[len(args)-1], "://"):
+		// wget without -O saves under the URL's last path element.
+		t = path.Base(args[len(args)-1])
 	}
 	if t == "-" || t == "/dev/null" || t == "nul" || strings.Contains(t, "://") {
 		return ""
@@ -261,7 +294,7 @@ func redirectOf(st stage) string {
 func sameFile(word, target string) bool {
 	norm := func(s string) string {
 		s = strings.Trim(s, `"'();&`)
-		s = strings.TrimPrefix(s, "./")
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "./"), `.\`)
 		s = strings.ReplaceAll(s, "${", "$")
 		s = strings.ReplaceAll(s, "}", "")
 		return s
