@@ -20,7 +20,7 @@ func (ELF) Name() string { return "elf" }
 
 // Rules implements analyze.Analyzer.
 func (ELF) Rules() []report.Rule {
-	return append(rulesFor("elf", "ELF"), report.Rule{ID: "elf." + Static, Level: report.Low,
+	return append(rulesFor("elf", "ELF"), releaseRule, report.Rule{ID: "elf." + Static, Level: report.Low,
 		Summary: "statically linked", Help: "The program links no shared libraries, so its imports say nothing about it; only its strings do."})
 }
 

@@ -176,3 +176,26 @@ func TestOddLibrary(t *testing.T) {
 		}
 	}
 }
+
+func factsOf(t *testing.T, rel, fixture string) analyze.FileFacts {
+	f := load(t, fixture)
+	m := map[string]string{}
+	ELF{}.Record(f, m)
+	MachO{}.Record(f, m)
+	return analyze.FileFacts{Path: "r!/" + rel, Rel: rel, Kind: f.Kind, Facts: m}
+}
+
+func TestCapabilityGained(t *testing.T) {
+	old := []analyze.FileFacts{factsOf(t, "lib/tool", "hello")}
+	new := []analyze.FileFacts{factsOf(t, "lib/tool", "fail_revshell")}
+	ls := ELF{}.AnalyzeRelease(old, new)
+	if len(ls) != 1 || ls[0].Finding.Level != report.High || ls[0].Finding.Match != "connect, execl, socket" {
+		t.Errorf("gained network and exec: %+v", ls)
+	}
+	if ls := (ELF{}).AnalyzeRelease(new, new); len(ls) != 0 {
+		t.Errorf("unchanged: %+v", ls)
+	}
+	if ls := (ELF{}).AnalyzeRelease(nil, new); len(ls) != 0 {
+		t.Errorf("scan: %+v", ls)
+	}
+}
