@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -94,24 +95,52 @@ func (d *DB) MarkDelivered(ctx context.Context, id int64) error {
 	return err
 }
 
-// Claim takes the named piece of work for owner for ttl, unless another
-// owner holds an unexpired claim. Several watchers sharing one database
-// use it so that each product is fetched by one of them per cycle.
-func (d *DB) Claim(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
-	now := time.Now()
-	res, err := d.db.ExecContext(ctx, d.q(`INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
-		WHERE leases.until < ? OR leases.owner = excluded.owner`),
-		name, owner, now.Add(ttl).UnixMilli(), now.UnixMilli())
-	if err != nil {
-		return false, err
+// Claim takes the named pieces of work for owner for ttl, except those
+// another owner holds an unexpired claim on, and returns the names it
+// took. Several watchers sharing one database use it so that each product
+// is polled by one of them at a time. One statement claims the whole
+// batch, so claiming costs one commit per batch, not per product.
+func (d *DB) Claim(ctx context.Context, names []string, owner string, ttl time.Duration) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	now := time.Now()
+	until := now.Add(ttl).UnixMilli()
+	args := make([]any, 0, 3*len(names)+1)
+	values := make([]string, len(names))
+	for i, n := range names {
+		values[i] = "(?, ?, ?)"
+		args = append(args, n, owner, until)
+	}
+	args = append(args, now.UnixMilli())
+	rows, err := d.db.QueryContext(ctx, d.q(`INSERT INTO leases (name, owner, until) VALUES `+strings.Join(values, ", ")+`
+		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+		WHERE leases.until < ? OR leases.owner = excluded.owner
+		RETURNING name`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		got = append(got, n)
+	}
+	return got, rows.Err()
 }
 
-// Release gives up a claim early.
-func (d *DB) Release(ctx context.Context, name, owner string) error {
-	_, err := d.db.ExecContext(ctx, d.q(`DELETE FROM leases WHERE name = ? AND owner = ?`), name, owner)
+// Release gives up claims early.
+func (d *DB) Release(ctx context.Context, names []string, owner string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	args := []any{owner}
+	for _, n := range names {
+		args = append(args, n)
+	}
+	_, err := d.db.ExecContext(ctx, d.q(`DELETE FROM leases WHERE owner = ? AND name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`), args...)
 	return err
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,21 +181,29 @@ func TestClaim(t *testing.T) {
 	forEach(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := open(t, dsn)
-		if ok, err := db.Claim(ctx, "p", "a", time.Minute); !ok || err != nil {
-			t.Fatalf("first claim: %v %v", ok, err)
+		claim := func(owner string, ttl time.Duration, names ...string) string {
+			got, err := db.Claim(ctx, names, owner, ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			return strings.Join(got, ",")
 		}
-		if ok, _ := db.Claim(ctx, "p", "b", time.Minute); ok {
-			t.Fatal("b claimed work a holds")
+		if got := claim("a", time.Minute, "p", "q"); got != "p,q" {
+			t.Fatalf("a's first claim took %q", got)
 		}
-		if ok, _ := db.Claim(ctx, "p", "a", time.Minute); !ok {
-			t.Fatal("a could not renew its claim")
+		if got := claim("b", time.Minute, "p", "q", "r"); got != "r" {
+			t.Fatalf("b took %q, want only r", got)
 		}
-		db.Release(ctx, "p", "a")
-		if ok, _ := db.Claim(ctx, "p", "b", -time.Second); !ok {
-			t.Fatal("b could not claim released work")
+		if got := claim("a", time.Minute, "p"); got != "p" {
+			t.Fatalf("a could not renew its claim: %q", got)
 		}
-		if ok, _ := db.Claim(ctx, "p", "a", time.Minute); !ok {
-			t.Fatal("a could not claim an expired claim")
+		db.Release(ctx, []string{"p", "q"}, "a")
+		if got := claim("b", -time.Second, "p", "q"); got != "p,q" {
+			t.Fatalf("b could not claim released work: %q", got)
+		}
+		if got := claim("a", time.Minute, "p", "q", "r"); got != "p,q" {
+			t.Fatalf("a took %q, want the expired p,q and not b's live r", got)
 		}
 	})
 }

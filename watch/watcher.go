@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -107,14 +108,41 @@ func (w *Watcher) Cycle(ctx context.Context) (Stats, error) {
 			}
 		}()
 	}
+	var held []string
+	byName := map[string]*Product{}
 	for i := range w.cfg.Products {
-		select {
-		case jobs <- &w.cfg.Products[i]:
-		case <-ctx.Done():
+		byName[w.cfg.Products[i].Name] = &w.cfg.Products[i]
+	}
+	for start := 0; start < len(w.cfg.Products) && ctx.Err() == nil; start += claimBatch {
+		var names []string
+		for _, p := range w.cfg.Products[start:min(start+claimBatch, len(w.cfg.Products))] {
+			names = append(names, "product:"+p.Name)
 		}
+		claimed, err := w.db.Claim(ctx, names, w.cfg.Owner, claimTTL)
+		if err != nil {
+			w.logf("claim: %v", err)
+			w.count(func(s *Stats) { s.Errors += len(names) })
+			continue
+		}
+		// Products another watcher sharing the database holds are its
+		// work this time.
+		slices.Sort(claimed)
+		for _, name := range names {
+			if _, ok := slices.BinarySearch(claimed, name); !ok {
+				continue
+			}
+			select {
+			case jobs <- byName[strings.TrimPrefix(name, "product:")]:
+			case <-ctx.Done():
+			}
+		}
+		held = append(held, claimed...)
 	}
 	close(jobs)
 	wg.Wait()
+	if err := w.db.Release(context.WithoutCancel(ctx), held, w.cfg.Owner); err != nil {
+		w.logf("release: %v", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return w.snapshot(), err
 	}
@@ -165,21 +193,15 @@ func (w *Watcher) logf(format string, args ...any) {
 	fmt.Fprintf(w.log, "vigil watch: "+format+"\n", args...)
 }
 
-// claimTTL bounds how long a watcher that died keeps others off a
-// product it claimed; the same watcher restarted takes it back at once.
+// claimTTL bounds how long a watcher that died keeps others off the
+// products it claimed; the same watcher restarted takes them back at once.
 const claimTTL = 30 * time.Minute
 
+// claimBatch is how many products are claimed in one statement.
+const claimBatch = 100
+
+// pollProduct polls every source of a product this watcher claimed.
 func (w *Watcher) pollProduct(ctx context.Context, p *Product) {
-	ok, err := w.db.Claim(ctx, "product:"+p.Name, w.cfg.Owner, claimTTL)
-	if err != nil {
-		w.logf("%s: claim: %v", p.Name, err)
-		w.count(func(s *Stats) { s.Errors++ })
-		return
-	}
-	if !ok {
-		return // another watcher sharing the database has it
-	}
-	defer w.db.Release(context.WithoutCancel(ctx), "product:"+p.Name, w.cfg.Owner)
 	w.count(func(s *Stats) { s.Products++ })
 	for i := range p.Sources {
 		s := &p.Sources[i]
