@@ -55,6 +55,7 @@ func TestLookAlike(t *testing.T) {
 		{"node12", "node14", false},
 		{"lodash", "moment", false},
 		{"ajv", "ajx", false}, // short labels need a confusable, not any edit
+		{"example", "examples", false},
 	}
 	for _, tt := range tests {
 		if got := LookAlike(tt.a, tt.b); got != tt.want {

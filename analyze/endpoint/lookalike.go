@@ -76,7 +76,13 @@ func LookAlike(a, b string) bool {
 	if Skeleton(a) == Skeleton(b) {
 		return true
 	}
-	return len(a) >= 6 && len(b) >= 6 && oneEdit(a, b) && !digitsOnlyDiffer(a, b)
+	return len(a) >= 6 && len(b) >= 6 && oneEdit(a, b) && !digitsOnlyDiffer(a, b) && !plural(a, b)
+}
+
+// plural is true for example and examples: a word and its plural are two
+// names, seldom an imitation of one by the other.
+func plural(a, b string) bool {
+	return a+"s" == b || b+"s" == a
 }
 
 // oneEdit reports whether a becomes b by one substitution, insertion or
