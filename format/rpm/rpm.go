@@ -9,13 +9,15 @@
 // RPM runs code as root at install time, so they are shown as files that
 // analyzers read like any other script.
 //
-// The payload is checked against the header it claims to be described by:
-// a file whose digest differs from the header's FILEDIGESTS, or that the
-// header does not list, is reported as a Problem.
+// The package is checked as rpm checks it before installing: the main
+// header against the signature header's SHA-256, the compressed payload
+// against PAYLOADDIGEST, and every payload file against FILEDIGESTS. A
+// mismatch, or a payload file the header does not list, is a Problem.
 package rpm
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"hash"
 	"io"
@@ -84,6 +86,9 @@ const (
 	tagPretransProg    = 1153
 	tagPosttransProg   = 1154
 	tagFileDigestAlgo  = 5011
+	tagPayloadDigest   = 5092
+	tagPayloadAlgo     = 5093
+	sigSHA256          = 273 // in the signature header: the main header's SHA-256
 	tagFileTrigScripts = 5066
 	tagFileTrigProg    = 5067
 	tagTransTrigScript = 5076
@@ -104,16 +109,20 @@ func Open(src format.Source, lim format.Limits) (*Tree, error) {
 	if _, err := src.ReadAt(lead, 0); err != nil || !bytes.HasPrefix(lead, leadMagic) {
 		return nil, format.ErrNotFormat
 	}
-	_, end, err := readHeader(src, leadSize, size)
+	sig, end, err := readHeader(src, leadSize, size)
 	if err != nil {
 		return nil, fmt.Errorf("signature %w", err)
 	}
-	end = (end + 7) &^ 7
-	h, payloadAt, err := readHeader(src, end, size)
+	headerAt := (end + 7) &^ 7
+	h, payloadAt, err := readHeader(src, headerAt, size)
 	if err != nil {
 		return nil, fmt.Errorf("main %w", err)
 	}
 	t := &Tree{h: h, src: io.NewSectionReader(src, payloadAt, size-payloadAt), lim: lim}
+	t.checkDigest(sig.str(sigSHA256), sha256.New, io.NewSectionReader(src, headerAt, payloadAt-headerAt), "main header", headerAt)
+	if d := h.strings(tagPayloadDigest); len(d) > 0 {
+		t.checkDigest(d[0], digestAlgo(h.ints(tagPayloadAlgo)), t.src, "payload", payloadAt)
+	}
 	t.Package = Package{
 		Name:          h.str(tagName),
 		Version:       h.str(tagVersion),
@@ -321,6 +330,21 @@ func budget(lim format.Limits, packed int64) int64 {
 		b = max(lim.MaxRatio*packed, minBudget)
 	}
 	return min(b, lim.MaxTotalBytes)
+}
+
+// checkDigest reports r's bytes not having the digest want that a header
+// gives for them: the signature header's for the main header, the main
+// header's for the compressed payload. rpm checks both before it installs.
+func (t *Tree) checkDigest(want string, newHash func() hash.Hash, r io.Reader, what string, offset int64) {
+	h := newHash()
+	if want == "" || h == nil {
+		return
+	}
+	io.Copy(h, r)
+	if got := fmt.Sprintf("%x", h.Sum(nil)); got != want {
+		t.namer.Add(format.Problem{Rule: RuleDigestMismatch, Offset: offset,
+			Message: fmt.Sprintf("the %s has digest %s; the package says %s", what, got, want)})
+	}
 }
 
 // check reports a payload file the header does not list, or whose digest

@@ -136,8 +136,20 @@ func TestTampered(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := tree.Problems()
-	if len(p) != 1 || p[0].Rule != RuleDigestMismatch || p[0].Path != "etc/hello.conf" {
-		t.Errorf("problems = %+v, want one digest mismatch for etc/hello.conf", p)
+	if len(p) != 2 || p[0].Rule != RuleDigestMismatch || !strings.Contains(p[0].Message, "payload has digest") ||
+		p[1].Rule != RuleDigestMismatch || p[1].Path != "etc/hello.conf" {
+		t.Errorf("problems = %+v, want digest mismatches for the payload and etc/hello.conf", p)
+	}
+	tree, err = openFile(t, "fail_script.rpm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = tree.Problems()
+	if len(p) != 1 || p[0].Rule != RuleDigestMismatch || !strings.Contains(p[0].Message, "main header has digest") {
+		t.Errorf("problems = %+v, want a digest mismatch for the main header", p)
+	}
+	if b, _ := fs.ReadFile(tree, ScriptsDir+"/postin.sh"); !strings.Contains(string(b), "POST-INSTALL") {
+		t.Errorf("postin.sh = %q", b)
 	}
 }
 
@@ -155,7 +167,7 @@ func TestMalformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := tree.Problems()
-	if len(p) != 1 || p[0].Rule != format.RuleMalformed || !strings.Contains(p[0].Message, "payload") {
+	if len(p) != 2 || p[0].Rule != RuleDigestMismatch || p[1].Rule != format.RuleMalformed || !strings.Contains(p[1].Message, "payload") {
 		t.Errorf("fail_truncated.rpm: problems = %+v", p)
 	}
 	if _, err := fs.ReadFile(tree, ScriptsDir+"/postin.sh"); err != nil {

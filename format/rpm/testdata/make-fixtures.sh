@@ -70,4 +70,9 @@ python3 - <<'PY'
 b = open("hello-none.rpm", "rb").read()
 i = b.index(b"greeting=hello")
 open("fail_tampered.rpm", "wb").write(b[:i] + b"greeting=HELLO" + b[i+14:])
+# The post-install scriptlet changed in the main header, the signature
+# header left alone.
+b = open("hello-gzip.rpm", "rb").read()
+i = b.index(b"echo post-install")
+open("fail_script.rpm", "wb").write(b[:i] + b"echo POST-INSTALL" + b[i+17:])
 PY
