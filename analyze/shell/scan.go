@@ -18,6 +18,7 @@ const (
 	maxFindings = 200      // findings returned
 	maxDepth    = 3        // decoded scripts inside decoded scripts
 	maxLine     = 64 << 10 // bytes of one logical line given to the rules
+	maxProducts = 64       // downloaded or decoded files followed
 )
 
 // scan is the state of one inspection.
@@ -111,7 +112,7 @@ func (s *scan) line(text string, base int) {
 	}
 	if strings.Contains(lower, "downloadfile") {
 		if m := downloadFile.FindStringSubmatchIndex(text); m != nil {
-			s.made = append(s.made, product{target: text[m[2]:m[3]], kind: "downloaded", line: lineOf(s, base+m[0])})
+			s.produce(text[m[2]:m[3]], "downloaded", base+m[0])
 			s.net = true
 		}
 	}
@@ -137,11 +138,11 @@ func (s *scan) pipeline(p pipeline, text string, base int) {
 				s.add(RuleStealth, report.Low, "a failing network call is silenced with || true", off, st.text)
 			}
 			if t := outputOf(st); t != "" {
-				s.made = append(s.made, product{target: t, kind: "downloaded", line: lineOf(s, off)})
+				s.produce(t, "downloaded", off)
 			}
 		case isDecoder(st):
 			if t := redirectOf(st); t != "" {
-				s.made = append(s.made, product{target: t, kind: "decoded", line: lineOf(s, off)})
+				s.produce(t, "decoded", off)
 			}
 		}
 		if cmd == "tr" && isSwap(st.args()) {
@@ -280,7 +281,13 @@ func containsAny(s string, words []string) bool {
 	return false
 }
 
-func lineOf(s *scan, off int) int { l, _ := s.pos(off); return l }
+// produce records a file the script downloaded or decoded at offset off.
+func (s *scan) produce(target, kind string, off int) {
+	if len(s.made) < maxProducts {
+		line, _ := s.pos(off)
+		s.made = append(s.made, product{target: target, kind: kind, line: line})
+	}
+}
 
 // leading is the offset of the first non-blank byte of text.
 func leading(text string) int { return len(text) - len(strings.TrimLeft(text, " \t")) }
