@@ -131,7 +131,9 @@ func FuzzELF(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ELF{}.Analyze(&analyze.File{Data: b, Size: int64(len(b)), Kind: analyze.ELF})
+		f := &analyze.File{Data: b, Size: int64(len(b)), Kind: analyze.ELF}
+		ELF{}.Analyze(f)
+		ELF{}.Record(f, map[string]string{})
 	})
 }
 
@@ -140,7 +142,9 @@ func FuzzMachO(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("\xca\xfe\xba\xbe\x00\x00\x00\x01\x01\x00\x00\x07\x00\x00\x00\x03\x00\x00\x00\x20\x00\x00\x01\x7a\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		MachO{}.Analyze(&analyze.File{Data: b, Size: int64(len(b)), Kind: analyze.MachO})
+		f := &analyze.File{Data: b, Size: int64(len(b)), Kind: analyze.MachO}
+		MachO{}.Analyze(f)
+		MachO{}.Record(f, map[string]string{})
 	})
 }
 
