@@ -184,6 +184,42 @@ var downloaders = setOf("curl", "wget", "iwr", "irm", "invoke-webrequest", "invo
 var interpreters = setOf("sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "python", "python2", "python3", "perl", "ruby", "node", "php",
 	"iex", "invoke-expression", "$shell", "${shell}", "$config_shell", "pwsh", "powershell", "source", ".")
 
+// readsStdin reports whether an interpreter stage runs the program on its
+// standard input: bash -s and a bare sh do, python3 -m json.tool, perl -ne
+// '...' and node script.js read that input as data.
+func readsStdin(st stage) bool {
+	flags := "c" // the flag letters that take the program as an argument
+	switch c := st.cmd(); {
+	case c == "iex" || c == "invoke-expression":
+		return true
+	case strings.HasPrefix(c, "python"):
+		flags = "cm"
+	case c == "perl" || c == "ruby":
+		flags = "eE"
+	case c == "node":
+		flags = "ep"
+	case c == "php":
+		flags = "rf"
+	case c == "pwsh" || c == "powershell":
+		flags = "cfeCFE"
+	}
+	for _, a := range st.args() {
+		switch {
+		case a == "-" || a == "-s" || a == "--":
+			return true
+		case strings.HasPrefix(a, ">") || strings.HasPrefix(a, "<") || len(a) > 1 && a[0] >= '0' && a[0] <= '9' && (a[1] == '>' || a[1] == '<'):
+			// a redirection
+		case strings.HasPrefix(a, "-"):
+			if strings.ContainsAny(strings.TrimLeft(a, "-"), flags) && !strings.HasPrefix(a, "--") {
+				return false // the program is in the arguments
+			}
+		default:
+			return false // a script file
+		}
+	}
+	return true
+}
+
 // execVerbs run the file named in their arguments.
 var execVerbs = setOf("sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "php", "source", ".",
 	"exec", "regsvr32", "rundll32", "msiexec", "start-process", "invoke-item", "cmd", "wscript", "cscript", "mshta",

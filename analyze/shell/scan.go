@@ -151,7 +151,7 @@ func (s *scan) pipeline(p pipeline, text string, base int) {
 		if cmd == "eval" && i > 0 && i < len(p.stages)-1 {
 			s.add(RuleEvalPipeline, report.Medium, "eval rewrites data in the middle of a pipeline", off, st.text)
 		}
-		if i > 0 && interpreters[cmd] {
+		if i > 0 && interpreters[cmd] && readsStdin(st) {
 			s.feeds(p.stages[:i], cmd, base, p.stages[i])
 		}
 		s.runs(st, off)

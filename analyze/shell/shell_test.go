@@ -31,6 +31,7 @@ func TestFixtures(t *testing.T) {
 	}{
 		{"fail_curl_pipe.sh", RulePipeToShell, 4},
 		{"fail_wget_pipe.sh", RulePipeToShell, 2},
+		{"fail_wget_pipe.sh", RulePipeToShell, 4}, // sh -e still reads its program from stdin
 		{"fail_subst.sh", RulePipeToShell, 2},
 		{"fail_dropper.sh", RuleDownloadExec, 5},
 		{"fail_b64.sh", RuleDecodeExec, 2},

@@ -14,3 +14,7 @@ sha256sum -c tool.tar.gz.sha256
 tar -xzf tool.tar.gz -C "$PREFIX"
 eval "$(ssh-agent -s)" >/dev/null
 echo 'x y' | tr 'a-z' 'A-Z'
+curl -s https://api.tool.example/v1/latest | python3 -m json.tool
+curl -s https://api.tool.example/v1/latest | python3 -c 'import json,sys; print(json.load(sys.stdin)["v"])'
+wget -qO- https://api.tool.example/list | perl -ne 'print if /tool/'
+curl -s https://api.tool.example/v1/latest | node scripts/parse.js
