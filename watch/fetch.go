@@ -2,7 +2,6 @@ package watch
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -58,22 +57,6 @@ func (f *fetcher) getBytes(ctx context.Context, u string, hdr http.Header) ([]by
 		return nil, nil, fmt.Errorf("GET %s: document larger than %d bytes", u, f.cfg.MaxMeta)
 	}
 	return data, resp, nil
-}
-
-// getJSON decodes a JSON document.
-func (f *fetcher) getJSON(ctx context.Context, u string, v any, accept string) error {
-	hdr := http.Header{}
-	if accept != "" {
-		hdr.Set("Accept", accept)
-	}
-	data, _, err := f.getBytes(ctx, u, hdr)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("GET %s: %v", u, err)
-	}
-	return nil
 }
 
 // store streams a response body into the blob store. A body cut short or

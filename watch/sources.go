@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -71,6 +72,8 @@ func (f *fetcher) list(ctx context.Context, s *Source) (listing, error) {
 	return l, nil
 }
 
+func accept(v string) http.Header { return http.Header{"Accept": {v}} }
+
 func base(s *Source, def string) string {
 	if s.Base != "" {
 		return strings.TrimSuffix(s.Base, "/")
@@ -82,6 +85,14 @@ func base(s *Source, def string) string {
 // (GET /repos/{owner}/{repo}/releases), newest first as the API returns
 // them. Drafts are skipped; Pattern filters asset names.
 func (f *fetcher) github(ctx context.Context, s *Source) (listing, error) {
+	data, _, err := f.getBytes(ctx, base(s, "https://api.github.com")+"/repos/"+s.Repo+"/releases?per_page=100", accept("application/vnd.github+json"))
+	if err != nil {
+		return listing{}, err
+	}
+	return parseGitHub(data, s)
+}
+
+func parseGitHub(data []byte, s *Source) (listing, error) {
 	var rels []struct {
 		Tag    string `json:"tag_name"`
 		Draft  bool   `json:"draft"`
@@ -94,9 +105,8 @@ func (f *fetcher) github(ctx context.Context, s *Source) (listing, error) {
 			} `json:"uploader"`
 		} `json:"assets"`
 	}
-	u := base(s, "https://api.github.com") + "/repos/" + s.Repo + "/releases?per_page=100"
-	if err := f.getJSON(ctx, u, &rels, "application/vnd.github+json"); err != nil {
-		return listing{}, err
+	if err := json.Unmarshal(data, &rels); err != nil {
+		return listing{}, fmt.Errorf("github releases: %v", err)
 	}
 	var l listing
 	for _, r := range rels {
@@ -121,6 +131,15 @@ func (f *fetcher) github(ctx context.Context, s *Source) (listing, error) {
 // npm reads the package's packument (GET /{name}) and lists each
 // version's tarball, with the publishing account as the signer.
 func (f *fetcher) npm(ctx context.Context, s *Source) (listing, error) {
+	name := strings.Replace(s.Package, "/", "%2F", 1) // @scope%2Fname
+	data, _, err := f.getBytes(ctx, base(s, "https://registry.npmjs.org")+"/"+name, accept("application/json"))
+	if err != nil {
+		return listing{}, err
+	}
+	return parseNPM(data)
+}
+
+func parseNPM(data []byte) (listing, error) {
 	var doc struct {
 		Versions map[string]struct {
 			Dist struct {
@@ -134,9 +153,8 @@ func (f *fetcher) npm(ctx context.Context, s *Source) (listing, error) {
 		} `json:"versions"`
 		Time map[string]string `json:"time"`
 	}
-	name := strings.Replace(s.Package, "/", "%2F", 1) // @scope%2Fname
-	if err := f.getJSON(ctx, base(s, "https://registry.npmjs.org")+"/"+name, &doc, "application/json"); err != nil {
-		return listing{}, err
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return listing{}, fmt.Errorf("npm packument: %v", err)
 	}
 	var l listing
 	for v, m := range doc.Versions {
@@ -168,6 +186,14 @@ func (f *fetcher) npm(ctx context.Context, s *Source) (listing, error) {
 // pypi reads the project's JSON API (GET /pypi/{project}/json). A version
 // whose every file is yanked counts as gone from the feed.
 func (f *fetcher) pypi(ctx context.Context, s *Source) (listing, error) {
+	data, _, err := f.getBytes(ctx, base(s, "https://pypi.org")+"/pypi/"+url.PathEscape(s.Package)+"/json", accept("application/json"))
+	if err != nil {
+		return listing{}, err
+	}
+	return parsePyPI(data)
+}
+
+func parsePyPI(data []byte) (listing, error) {
 	var doc struct {
 		Releases map[string][]struct {
 			Filename string            `json:"filename"`
@@ -177,8 +203,8 @@ func (f *fetcher) pypi(ctx context.Context, s *Source) (listing, error) {
 			Yanked   bool              `json:"yanked"`
 		} `json:"releases"`
 	}
-	if err := f.getJSON(ctx, base(s, "https://pypi.org")+"/pypi/"+url.PathEscape(s.Package)+"/json", &doc, "application/json"); err != nil {
-		return listing{}, err
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return listing{}, fmt.Errorf("pypi project: %v", err)
 	}
 	var l listing
 	for v, files := range doc.Releases {
@@ -215,6 +241,10 @@ func (f *fetcher) gomod(ctx context.Context, s *Source) (listing, error) {
 	if err != nil {
 		return listing{}, err
 	}
+	return parseGoList(data, s.Package, root), nil
+}
+
+func parseGoList(data []byte, mod, root string) listing {
 	var l listing
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
@@ -227,13 +257,13 @@ func (f *fetcher) gomod(ctx context.Context, s *Source) (listing, error) {
 			continue
 		}
 		l.Versions = append(l.Versions, v)
-		l.Items = append(l.Items, item{Version: v, URL: root + ev + ".zip", Name: path.Base(s.Package) + "@" + v + ".zip"})
+		l.Items = append(l.Items, item{Version: v, URL: root + ev + ".zip", Name: path.Base(mod) + "@" + v + ".zip"})
 	}
 	semver.Sort(l.Versions)
 	for i, j := 0, len(l.Versions)-1; i < j; i, j = i+1, j-1 {
 		l.Versions[i], l.Versions[j] = l.Versions[j], l.Versions[i]
 	}
-	return l, nil
+	return l
 }
 
 // index fetches an HTML or JSON page and lists every link Pattern finds
@@ -243,7 +273,10 @@ func (f *fetcher) index(ctx context.Context, s *Source) (listing, error) {
 	if err != nil {
 		return listing{}, err
 	}
-	page := resp.Request.URL
+	return parseIndex(data, resp.Request.URL, s)
+}
+
+func parseIndex(data []byte, page *url.URL, s *Source) (listing, error) {
 	var l listing
 	seen := map[string]bool{}
 	for _, m := range s.pattern.FindAllSubmatch(data, 10000) {
