@@ -145,10 +145,16 @@ func stem(rel string) string {
 	return strings.TrimSuffix(b, path.Ext(b))
 }
 
-// confusable maps letter groups that read alike to one spelling.
-func confusable(s string) string {
-	return strings.NewReplacer("rn", "m", "vv", "w", "cl", "d", "0", "o", "1", "l").Replace(s)
-}
+// confusables maps letter groups that read alike to one spelling,
+// including the Cyrillic and Greek letters that look Latin.
+var confusables = strings.NewReplacer(
+	"rn", "m", "vv", "w", "cl", "d", "0", "o", "1", "l",
+	"а", "a", "е", "e", "о", "o", "р", "p", "с", "c", "х", "x", "у", "y", "і", "i", "ѕ", "s", "ј", "j",
+	"ԁ", "d", "ɡ", "g", "һ", "h", "ο", "o", "α", "a", "ν", "v", "ı", "i",
+)
+
+// confusable maps s to the spelling it is read as.
+func confusable(s string) string { return confusables.Replace(s) }
 
 // imitates reports whether stems a and b differ by one letter edit or a
 // swap of two adjacent letters, or are the same after confusable.

@@ -46,17 +46,17 @@ func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 			Rule: rule, Level: level, Message: msg, Match: report.Snippet(match)}})
 	}
 	for _, f := range pes {
-		var o *analyze.FileFacts
-		if oldBy != nil {
-			o = oldBy[f.Rel]
+		o := &analyze.FileFacts{} // an empty copy when there is no old one
+		if old := oldBy[f.Rel]; old != nil {
+			o = old
 		}
-		added := old != nil && o == nil
+		added := old != nil && oldBy[f.Rel] == nil
 		subject := f.Facts[FactSubject]
-		if o != nil {
+		if oldBy[f.Rel] != nil {
 			driftChecks(f, o, add)
 		}
 		switch {
-		case subject != "" && signers[subject] == 1 && len(signers) > 1 && (added || old == nil):
+		case subject != "" && signers[subject] == 1 && len(signers) > 1 && (added || old == nil || o.Facts[FactSubject] == ""):
 			level := report.High
 			if old == nil {
 				level = report.Medium

@@ -122,6 +122,7 @@ func TestImitates(t *testing.T) {
 		{"msvcp140", "msvcp140_1", false},
 		{"libegl", "libglesv2", false},
 		{"same", "same", false},
+		{"ffmpeg", "ffmреg", true}, // Cyrillic р and е
 	} {
 		if got := imitates(c.a, c.b); got != c.want {
 			t.Errorf("imitates(%q, %q) = %v", c.a, c.b, got)
@@ -285,5 +286,14 @@ func TestNativeAdded(t *testing.T) {
 	}
 	if ls := (Analyzer{}).AnalyzeRelease(new, new); len(ls) != 0 {
 		t.Errorf("native file already shipped: %+v", ls)
+	}
+}
+
+func TestStrangerSignsFormerlyUnsigned(t *testing.T) {
+	old := release(t, "app/hello.exe", "signed.exe", "app/tool.exe", "hello.exe")
+	new := release(t, "app/hello.exe", "signed.exe", "app/tool.exe", "resigned.exe")
+	got := located(Analyzer{}.AnalyzeRelease(old, new), "tool.exe", RuleStrangerSigner)
+	if len(got) != 1 || got[0].Level != report.High {
+		t.Errorf("unsigned binary now signed by a stranger: %+v", got)
 	}
 }
