@@ -34,9 +34,11 @@ var capFuncs = map[string]capability{
 
 	"VirtualAllocEx": capInject, "VirtualProtectEx": capInject, "WriteProcessMemory": capInject,
 	"CreateRemoteThread": capInject, "CreateRemoteThreadEx": capInject, "NtUnmapViewOfSection": capInject,
-	"ZwUnmapViewOfSection": capInject, "QueueUserAPC": capInject, "NtQueueApcThread": capInject,
-	"SetThreadContext": capInject, "Wow64SetThreadContext": capInject, "NtWriteVirtualMemory": capInject,
-	"RtlCreateUserThread": capInject, "NtCreateThreadEx": capInject, "NtMapViewOfSection": capInject,
+	"ZwUnmapViewOfSection": capInject, "NtQueueApcThread": capInject, "NtWriteVirtualMemory": capInject,
+	"RtlCreateUserThread": capInject, "NtCreateThreadEx": capInject,
+	// Left out on purpose: SetThreadContext (the Go runtime imports it to
+	// preempt goroutines), QueueUserAPC and NtMapViewOfSection (thread
+	// pools, shared memory): common in honest programs.
 }
 
 // classify returns the capability of one import ("dll!Function"), or
