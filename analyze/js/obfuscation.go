@@ -29,7 +29,14 @@ func (f *file) obfuscation() {
 			sigAt = i
 		}
 	}
+	hexNums, nums := 0, 0
 	for i := range f.toks {
+		if t := f.toks[i].t; js.IsNumeric(t) {
+			nums++
+			if t == js.HexadecimalToken {
+				hexNums++
+			}
+		}
 		switch f.toks[i].t {
 		case js.IdentifierToken:
 			if isHexName(f.text(i)) {
@@ -46,6 +53,10 @@ func (f *file) obfuscation() {
 			if f.selfRedefining(i) {
 				sig("self-redefining string-array function", i)
 			}
+			// {d=d-0x12c;: the string array accessor's index shift.
+			if f.is(i-1, "{") && f.is(i+1, "=") && string(f.text(i+2)) == string(f.text(i)) && f.is(i+3, "-") && f.typ(i+4) == js.HexadecimalToken {
+				sig("string-array index shift", i)
+			}
 		case js.WhileToken:
 			// while(!![]): the dispatcher loop of control-flow flattening.
 			if f.is(i+1, "(") && f.is(i+2, "!") && f.is(i+3, "!") && f.is(i+4, "[") && f.is(i+5, "]") {
@@ -59,6 +70,12 @@ func (f *file) obfuscation() {
 				}
 			}
 		}
+	}
+	// Every number written in hex is the obfuscator's habit; crypto code
+	// has many hex constants too, so this only ever counts as a second
+	// signature.
+	if hexNums >= 20 && hexNums*10 >= nums*9 && len(sigs) > 0 {
+		sig("hexadecimal number literals", 0)
 	}
 	if !(hexNames >= 30 && len(distinct) >= 5 || hexNames >= 8 && len(sigs) > 0 || len(sigs) >= 2) {
 		return

@@ -299,6 +299,28 @@ func (f *file) execCall(i int, name string) {
 	if cmd != "" {
 		f.command(cmd, f.off(at))
 	}
+	f.decodedCommand(i, name, from, to)
+}
+
+// decodedCommand reports a command that is decoded in the call's own
+// arguments, as in execSync(Buffer.from("Y3VybC...", "base64").toString()),
+// and inspects the decoded text.
+func (f *file) decodedCommand(i int, name string, from, to int) {
+	if !f.decodes(from, to) {
+		return
+	}
+	idx := f.add(RuleShellDecode, report.High, f.off(i), name+"(<decoded>)",
+		name+"() runs a command the file decodes first: what runs is not readable in the release")
+	mark(&f.decode, idx)
+	for j := from; j < to && j < from+maxArgTokens; j++ {
+		if !f.isStr(j) || len(f.text(j)) < 10 {
+			continue
+		}
+		texts, _ := decodings(f.str(j))
+		for _, t := range texts {
+			f.command(t, f.off(j))
+		}
+	}
 }
 
 // secretName matches environment variable names that hold secrets.

@@ -23,6 +23,12 @@ TERSER=${TERSER:-terser}
   --control-flow-flattening-threshold 1 --string-array true --string-array-threshold 1 \
   --string-array-encoding rc4 --string-array-rotate true >/dev/null
 
+# fail_obfuscated_plain.js: only a plain string array, mangled names, no
+# control-flow flattening, no rotation: the lightest setting.
+"$OBFUSCATOR" src/loader.js --output fail_obfuscated_plain.js --seed 7 --compact true \
+  --identifier-names-generator mangled --string-array true --string-array-threshold 1 \
+  --string-array-rotate false --string-array-shuffle false --control-flow-flattening false >/dev/null
+
 # ok_minified.min.js: an honest library minified by terser; it keeps the
 # Function("return this")() global shim.
 "$TERSER" src/library.js --compress --mangle --output ok_minified.min.js
