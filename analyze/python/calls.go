@@ -218,7 +218,15 @@ func taint(toks []token, calls []call, tainted map[string]bool) {
 // fetcher call among them, or a name assigned from one.
 func decodes(args []token, tainted map[string]bool, alias map[string]string) bool {
 	for i, t := range args {
-		if t.kind == tName && tainted[t.text] && (i == 0 || args[i-1].text != ".") {
+		if t.kind != tName {
+			continue
+		}
+		if tainted[t.text] && (i == 0 || args[i-1].text != ".") {
+			return true
+		}
+		// A decoder reached through an expression, as in
+		// __import__("base64").b64decode(...).
+		if decoderNames[t.text] && t.text != "loads" && i > 0 && args[i-1].text == "." {
 			return true
 		}
 	}

@@ -28,6 +28,7 @@ func TestFixtures(t *testing.T) {
 	}{
 		{"fail_exec_b64.py", RuleExecDecoded, 5, report.High},
 		{"fail_exec_b64.py", RuleExecDecoded, 7, report.High}, // payload came from urlopen
+		{"fail_exec_b64.py", RuleExecDecoded, 8, report.High}, // decoder reached through __import__
 		{"fail_pkg/__init__.py", RuleImportTime, 13, report.High},
 		{"fail_pkg/__init__.py", RuleThread, 13, report.High},
 		{"fail_pkg/__init__.py", RuleImportTime, 14, report.High},
