@@ -28,6 +28,7 @@ var fixtures = []struct {
 		RuleEnvDump: report.None, RuleHiddenProcess: report.None}},
 	{"ok_typescript.ts", report.Medium, map[string]report.Level{RuleChildProcess: report.Medium, RuleExec: report.Medium}},
 	{"ok_jsx.jsx", report.None, nil},
+	{"ok_declarations.d.ts", report.Medium, map[string]report.Level{RuleExec: report.None, RuleDynamicCode: report.None}},
 	{"fail_escaped_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
 	{"fail_base64_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleDynamicRequire: report.Low}},
 	{"fail_split_name.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},

@@ -236,7 +236,7 @@ func (f *file) newExpr(i int) {
 // Function("return this") shim every bundler emits, and are not reported.
 func (f *file) dynamicCall(i, open int, label string) {
 	from, to := f.args(open)
-	if f.literalArgs(from, to) {
+	if f.literalArgs(from, to) || f.signature(i, from) {
 		return
 	}
 	level, why := report.Medium, ""
@@ -258,6 +258,13 @@ func (f *file) netUse(i int) {
 	}
 }
 
+// signature reports whether the name at token i, with parameters from
+// token from, is declared rather than called: function eval(x) {...} or
+// TypeScript's eval(x: string): any.
+func (f *file) signature(i, from int) bool {
+	return f.typ(i-1) == js.FunctionToken || f.isIdent(from) && (f.is(from+1, ":") || f.is(from+1, "?") && f.is(from+2, ":"))
+}
+
 // decodes reports whether the tokens [from, to) decode or decrypt data.
 func (f *file) decodes(from, to int) bool {
 	for j := from; j < to && j < from+maxArgTokens; j++ {
@@ -277,6 +284,9 @@ func (f *file) decodes(from, to int) bool {
 // command line, and inspects that command line as shell.
 func (f *file) execCall(i int, name string) {
 	from, to := f.args(i + 1)
+	if f.signature(i, from) {
+		return
+	}
 	if to < 0 {
 		to = min(from+maxArgTokens, len(f.toks))
 	}
