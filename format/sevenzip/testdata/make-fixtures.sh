@@ -40,7 +40,8 @@ rm -f solid.7z
 (cd "$work/solid" && 7zz a -bd -bso0 -ms=on -mqs=on solid.7z src && mv solid.7z "$here/")
 (cd "$work/solid" && find src -type f | LC_ALL=C sort | xargs sha256sum) > solid.7z.sha256
 
-# fail_encrypted.7z: file data encrypted with AES (headers readable).
+# fail_encrypted.7z: file data encrypted with AES (headers readable). AES
+# salts and IVs are random, so these two differ on every run.
 rm -f fail_encrypted.7z fail_encrypted_header.7z
 (cd "$work/ok" && 7zz a -bd -bso0 -psecret fail_encrypted.7z app/index.js && mv fail_encrypted.7z "$here/")
 # fail_encrypted_header.7z: the file list itself is encrypted too.

@@ -44,7 +44,7 @@ mkdir "$work/sparse"
 printf 'start' | dd of="$work/sparse/holes.bin" bs=1 seek=4096 conv=notrunc 2>/dev/null
 printf 'end' | dd of="$work/sparse/holes.bin" bs=1 seek=1048570 conv=notrunc 2>/dev/null
 (cd "$work/sparse" && $T --format=gnu --sparse -cf "$here/sparse.tar" holes.bin)
-(cd "$work/sparse" && $T --format=pax --sparse -cf "$here/sparse.pax.tar" holes.bin)
+(cd "$work/sparse" && $T --format=pax --pax-option=delete=atime,delete=ctime --sparse -cf "$here/sparse.pax.tar" holes.bin)
 sha256sum "$work/sparse/holes.bin" | sed "s|$work/sparse/||" > sparse.tar.sha256
 
 # fail_traversal.tar: names that escape the archive (-P keeps them).
@@ -56,7 +56,8 @@ printf 'x\n' > "$work/trav/x"
 # fail_truncated.tar.gz: a tar.gz of incompressible data, cut in half.
 mkdir "$work/trunc"
 for i in 1 2 3 4; do
-	head -c 4096 /dev/urandom > "$work/trunc/part$i.bin"
+	# 4 KiB of incompressible bytes, the same on every run.
+	python3 -c "import random, sys; random.seed($i); sys.stdout.buffer.write(random.randbytes(4096))" > "$work/trunc/part$i.bin"
 done
 (cd "$work/trunc" && $T -cf - part1.bin part2.bin part3.bin part4.bin) | gzip -n > "$work/full.tar.gz"
 size=$(wc -c < "$work/full.tar.gz")
