@@ -39,7 +39,8 @@ tail -c +2049 ok.tar | gzip -9 -n >> ok.concat.tar.gz
  printf '%s  package/zhard.js\n' "$(printf 'package/index.js' | sha256sum | cut -d' ' -f1)") |
 	LC_ALL=C sort -k2 > ok.tar.sha256
 
-# sparse.tar: a GNU sparse file, 1 MiB with two small extents.
+# sparse.tar: a GNU sparse file, 1 MiB with two small extents. The PAX
+# variant names its data header GNUSparseFile.<pid>, so it differs per run.
 mkdir "$work/sparse"
 printf 'start' | dd of="$work/sparse/holes.bin" bs=1 seek=4096 conv=notrunc 2>/dev/null
 printf 'end' | dd of="$work/sparse/holes.bin" bs=1 seek=1048570 conv=notrunc 2>/dev/null
