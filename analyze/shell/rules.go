@@ -128,9 +128,12 @@ var lineRules = []lineRule{
 	{RuleCredExfil, report.High, "a credential file is uploaded",
 		[]string{"curl", "wget", "iwr", "invoke-"},
 		regexp.MustCompile(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|invoke-restmethod)\b[^\n]*?(?:\s(?:-d|--data[-a-z]*|-F|--form|-T|--upload-file|--post-file|-InFile|-Body)[\s=]+["']?@?|\$\(cat\s+)[^\s"']*(?:\.ssh/|\.aws/|\.npmrc|\.git-credentials|\.netrc|\.docker/config|/etc/passwd|/etc/shadow|\.kube/config|\.pypirc|\.gnupg/)`)},
-	{RuleHidden, report.Medium, "a program is started hidden or detached",
-		[]string{"start", "-w"},
-		regexp.MustCompile(`(?i)(?:^|[\s&|(])start\s+(?:"[^"]*"\s+)?/b\b|\s-w(?:indowstyle|in\w*)?\s+h(?:idden)?\b`)},
+	{RuleHidden, report.Medium, "a program is started detached, without a window",
+		[]string{"start"},
+		regexp.MustCompile(`(?i)(?:^|[\s&|(])start\s+(?:"[^"]*"\s+)?/b\b`)},
+	{RuleHidden, report.Medium, "PowerShell runs with a hidden window",
+		[]string{"powershell", "pwsh", "start-process"},
+		regexp.MustCompile(`(?i)\b(?:powershell|pwsh|start-process)\b[^\n]*?\s-w(?:indowstyle|in\w*)?\s+["']?h(?:idden)?\b`)},
 }
 
 // envDump matches an expression that expands to the whole environment or
