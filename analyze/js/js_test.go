@@ -212,3 +212,12 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+func TestHashbang(t *testing.T) {
+	fs := Inspect([]byte("#!/usr/bin/env node\n'use strict';\neval(x)\n"))
+	if len(fs) != 1 || fs[0].Line != 3 || fs[0].Column != 1 || fs[0].Rule != RuleDynamicCode {
+		t.Errorf("got %+v", fs)
+	}
+	if fs := Inspect([]byte("#!/bin/sh eval(x)")); len(fs) != 0 {
+		t.Errorf("got %+v", fs)
+	}
+}

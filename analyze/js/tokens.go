@@ -1,6 +1,7 @@
 package js
 
 import (
+	"bytes"
 	"io"
 
 	"github.com/tdewolff/parse/v2"
@@ -25,10 +26,17 @@ const maxTokens = 4 << 20
 func tokenize(src []byte) []tok {
 	// A full-capacity slice makes parse.Input copy rather than write the NUL
 	// terminator into a buffer other analyzers may be reading.
-	l := js.NewLexer(parse.NewInputBytes(src[:len(src):len(src)]))
+	pos := 0
+	if bytes.HasPrefix(src, []byte("#!")) { // a hashbang line is not JavaScript
+		pos = bytes.IndexByte(src, '\n') + 1
+		if pos == 0 {
+			return nil
+		}
+	}
+	l := js.NewLexer(parse.NewInputBytes(src[pos:len(src):len(src)]))
 	toks := make([]tok, 0, min(len(src)/5+16, maxTokens))
 	prev := js.ErrorToken
-	pos, stuck := 0, 0
+	stuck := 0
 	for len(toks) < maxTokens && pos < len(src) {
 		tt, text := l.Next()
 		if (tt == js.DivToken || tt == js.DivEqToken) && !endsOperand(prev) {
