@@ -127,6 +127,22 @@ func TestRecomputeAndProofs(t *testing.T) {
 	if err := Consistent(Checkpoint{Size: 20, Hash: root}, 37, root, mem); err == nil {
 		t.Fatal("Consistent accepted a wrong old root")
 	}
+	if err := Consistent(Checkpoint{Size: 37, Hash: root}, 37, root, mem); err != nil {
+		t.Fatalf("same tree: %v", err)
+	}
+	if err := Consistent(Checkpoint{Size: 37, Hash: oldRoot}, 37, root, mem); err == nil {
+		t.Fatal("Consistent accepted another root for the same size")
+	}
+	empty, _ := tlog.TreeHash(0, mem)
+	if err := Consistent(Checkpoint{Size: 0, Hash: empty}, 37, root, mem); err != nil {
+		t.Fatalf("empty checkpoint: %v", err)
+	}
+	if err := Consistent(Checkpoint{Size: 0, Hash: root}, 37, root, mem); err == nil {
+		t.Fatal("Consistent accepted an empty checkpoint with a root")
+	}
+	if err := Consistent(Checkpoint{Size: 38, Hash: root}, 37, root, mem); err == nil {
+		t.Fatal("Consistent accepted a checkpoint larger than the log")
+	}
 
 	// A bundle proves entry 5 against a signed checkpoint.
 	skey, vkey, _ := GenerateKey("vigil.test/ledger")
