@@ -79,6 +79,11 @@ const (
 	RuleEntryTooLarge = "archive.entry-too-large"
 	RuleMalformed     = "archive.malformed"
 	RuleUnsupported   = "archive.unsupported"
+	// A package whose own manifest of digests disagrees with its bytes:
+	// a file changed after the package was built.
+	RuleDigestMismatch = "package.digest-mismatch"
+	// A file in a package's payload that its header does not list.
+	RuleUndeclaredFile = "package.undeclared-file"
 )
 
 // ErrLimit is wrapped by errors that report a bound being hit.

@@ -15,7 +15,7 @@ import (
 
 // RuleDigestMismatch is reported when the data stream's SHA-256 differs
 // from .PKGINFO's datahash; the same ID as packages rpm, deb and oci use.
-const RuleDigestMismatch = "package.digest-mismatch"
+const RuleDigestMismatch = format.RuleDigestMismatch
 
 // maxControl bounds the decompressed signature and control streams, which
 // hold a signature, .PKGINFO and a few scripts.

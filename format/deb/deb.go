@@ -43,7 +43,7 @@ var Format = format.Format{
 
 // RuleDigestMismatch is reported for a payload file whose MD5 differs from
 // control/md5sums; the same ID as package rpm's.
-const RuleDigestMismatch = "package.digest-mismatch"
+const RuleDigestMismatch = format.RuleDigestMismatch
 
 // Open reads a .deb package.
 func Open(src format.Source, lim format.Limits) (*format.Tree, error) {

@@ -67,7 +67,7 @@ func match(name string, head []byte) bool {
 
 // RuleDigestMismatch is reported for a blob whose bytes do not have the
 // digest it is named by; the same ID as packages rpm and deb use.
-const RuleDigestMismatch = "package.digest-mismatch"
+const RuleDigestMismatch = format.RuleDigestMismatch
 
 // ConfigName is where an image's config is shown.
 const ConfigName = "[image]/config.json"

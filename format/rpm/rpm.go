@@ -50,9 +50,9 @@ const leadSize = 96
 // Rules this package reports beyond the shared archive rules.
 const (
 	// RuleDigestMismatch: a payload file's digest differs from the header.
-	RuleDigestMismatch = "package.digest-mismatch"
+	RuleDigestMismatch = format.RuleDigestMismatch
 	// RuleUndeclaredFile: the payload carries a file the header does not list.
-	RuleUndeclaredFile = "package.undeclared-file"
+	RuleUndeclaredFile = format.RuleUndeclaredFile
 )
 
 // ScriptsDir is the pseudo-directory holding the scriptlets.
