@@ -221,3 +221,14 @@ func TestHashbang(t *testing.T) {
 		t.Errorf("got %+v", fs)
 	}
 }
+func TestCredentialNames(t *testing.T) {
+	for s, want := range map[string]string{
+		".ssh": ".ssh", "/home/u/.ssh": ".ssh", "C:\\Users\\u\\.aws\\config": ".aws", "Default/Cookies": "Cookies",
+		"Cookies are small": "", "my.sshd": "", "Local Storage/leveldb": "Local Storage", "x/leveldb/": "leveldb",
+		"~/.npmrc": ".npmrc", "hello": "",
+	} {
+		if got := credential(s); got != want {
+			t.Errorf("credential(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

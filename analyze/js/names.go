@@ -59,7 +59,7 @@ var credentialParts = []string{
 
 // credentialExact are credential store names that count only as a whole
 // string or a path component: "Cookies" alone, not a sentence about them.
-var credentialExact = map[string]bool{".ssh": true, ".aws": true, "Cookies": true, "leveldb": true, ".gnupg": true}
+var credentialExact = []string{".ssh", ".aws", "Cookies", "leveldb", ".gnupg"}
 
 // credential returns the credential store s names, or "".
 func credential(s string) string {
@@ -71,10 +71,21 @@ func credential(s string) string {
 			return p
 		}
 	}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' }) {
-		if credentialExact[part] {
-			return part
+	for _, name := range credentialExact {
+		for at := 0; ; {
+			i := strings.Index(s[at:], name)
+			if i < 0 {
+				break
+			}
+			i += at
+			end := i + len(name)
+			if (i == 0 || isSep(s[i-1])) && (end == len(s) || isSep(s[end])) {
+				return name
+			}
+			at = end
 		}
 	}
 	return ""
 }
+
+func isSep(c byte) bool { return c == '/' || c == '\\' }

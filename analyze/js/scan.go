@@ -32,7 +32,7 @@ func (f *file) scan() {
 func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 	name := f.text(i)
 	call := f.is(i+1, "(")
-	if f.netNames[string(name)] && !f.member(i) {
+	if len(f.netNames) > 0 && f.netNames[string(name)] && !f.member(i) {
 		f.netUse(i)
 	}
 	switch string(name) {
