@@ -13,6 +13,9 @@ const scriptName = "[NSIS].nsi"
 
 const opPushPop = 31
 
+// maxScript bounds the rendering; real scripts render to well under 1 MB.
+const maxScript = 16 << 20
+
 // commands name the opcodes (NSIS 3 numbering) and say how to print each
 // parameter: s string, v variable, a script address, r registry root,
 // n number, - not
@@ -60,6 +63,10 @@ func (h *header) render(comp compression, items []item) []byte {
 	targets := h.callTargets()
 	sections := h.sectionStarts()
 	for i := 0; i < h.numEntries(); i++ {
+		if b.Len() > maxScript {
+			b.WriteString("; [the rest is left out: the script is too long]\n")
+			break
+		}
 		if name, ok := sections[i]; ok {
 			fmt.Fprintf(&b, "\n; Section %s\n", quote(name))
 		}

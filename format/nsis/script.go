@@ -30,6 +30,7 @@ type header struct {
 	raw     []byte
 	entries []byte // entrySize bytes per entry
 	strs    []byte // the string table
+	decoded int    // bytes decoded by str so far, bounded by maxDecoded
 	unicode bool   // strings are UTF-16LE (makensis 3 default)
 	// sections: where the section records start, their count and size
 	secOff, secNum, secSize uint32
@@ -109,8 +110,13 @@ const (
 )
 
 // maxStringLen bounds one decoded string (NSIS_MAX_STRLEN is 1024 chars;
-// some builds raise it to 8192).
-const maxStringLen = 1 << 16
+// some builds raise it to 8192), and maxDecoded all strings decoded from
+// one header: a string table without terminators would otherwise cost
+// entries × table size.
+const (
+	maxStringLen = 8192
+	maxDecoded   = 64 << 20
+)
 
 // str decodes the string at pos (in characters), rendering variables,
 // shell folders and language strings the way a script writes them.
@@ -118,6 +124,15 @@ func (h *header) str(pos uint32) string {
 	if int32(pos) < 0 {
 		return fmt.Sprintf("$(LSTR_%d)", -(int64(int32(pos)) + 1))
 	}
+	if h.decoded > maxDecoded {
+		return "$_TOO_MANY_STRINGS_"
+	}
+	s := h.decode(pos)
+	h.decoded += len(s)
+	return s
+}
+
+func (h *header) decode(pos uint32) string {
 	var b strings.Builder
 	if h.unicode {
 		i := int(pos) * 2
