@@ -273,6 +273,13 @@ func (d *DB) Last(ctx context.Context, product string) (Observation, bool, error
 	return first(d.observations(ctx, `product = ? ORDER BY idx DESC LIMIT 1`, product))
 }
 
+// LastFrom returns the product's newest observation whose URL starts with
+// prefix (a channel such as "https://registry.npmjs.org/").
+func (d *DB) LastFrom(ctx context.Context, product, prefix string) (Observation, bool, error) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
+	return first(d.observations(ctx, `product = ? AND url LIKE ? ESCAPE '\' ORDER BY idx DESC LIMIT 1`, product, esc+"%"))
+}
+
 func first(obs []Observation, err error) (Observation, bool, error) {
 	if err != nil || len(obs) == 0 {
 		return Observation{}, false, err

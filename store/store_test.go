@@ -94,6 +94,12 @@ func TestCommitAppendsOnce(t *testing.T) {
 		if o, ok, _ := db.Previous(ctx, "chat-agent", entry(9).SHA256); !ok || o.Index != 8 {
 			t.Fatalf("Previous = %+v, %v", o, ok)
 		}
+		if o, ok, _ := db.LastFrom(ctx, "chat-agent", "https://downloads.example/"); !ok || o.Index != 9 {
+			t.Fatalf("LastFrom = %+v, %v", o, ok)
+		}
+		if _, ok, _ := db.LastFrom(ctx, "chat-agent", "https://downloads_example/"); ok {
+			t.Fatal("LastFrom treated _ as a wildcard")
+		}
 		if r, ok, _ := db.Report(ctx, 2); !ok || r.BaseIndex != 1 || string(r.Scan) != "{}" {
 			t.Fatalf("Report = %+v, %v", r, ok)
 		}

@@ -307,3 +307,34 @@ func TestOCI(t *testing.T) {
 		t.Fatalf("observations: %+v", obs)
 	}
 }
+
+// TestTwoChannels follows one product on npm and on a vendor site: each
+// channel has its own publisher, and an unsigned download after an npm
+// release by alice is not a change of signer.
+func TestTwoChannels(t *testing.T) {
+	site, srv := newVendor(t)
+	reg := &npmRegistry{site: site, base: srv.URL, versions: map[string]map[string]any{}, times: map[string]string{}}
+	reg.publish("1.0.0", "alice", fixture(t, "tiny-pad-1.0.0.tgz"))
+	// The same server under another name is another channel.
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	site.set("/dl/tiny-pad-1.0.1.tgz", fixture(t, "tiny-pad-1.0.1.tgz"))
+	site.set("/dl/tiny-pad-1.0.2.tgz", fixture(t, "tiny-pad-1.0.2.tgz"))
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "tiny-pad", Sources: []Source{
+		{Type: "npm", Package: "tiny-pad", Base: srv.URL},
+		{Type: "url", URL: other + "/dl/tiny-pad-1.0.1.tgz"},
+	}})
+	w := startWatcher(t, cfg)
+	seen := 0
+	if st := cycle(t, w); st.Logged != 2 || st.Errors != 0 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	// The download link moves on to 1.0.2; the last observation of the
+	// product is alice's npm release, the last of this channel unsigned.
+	reg.publish("1.0.1", "alice", fixture(t, "tiny-pad-1.0.1.tgz"))
+	cycle(t, w)
+	cfg.Products[0].Sources[1].URL = other + "/dl/tiny-pad-1.0.2.tgz"
+	if st := cycle(t, w); st.Logged != 1 {
+		t.Fatalf("third cycle: %+v", st)
+	}
+	wantKinds(t, newAlerts(t, cfg, &seen))
+}

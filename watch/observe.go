@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,7 +168,9 @@ func (w *Watcher) checks(ctx context.Context, a artifact) ([]Alert, error) {
 			})
 		}
 	}
-	last, ok, err := w.db.Last(ctx, a.Product)
+	// Signers are compared within one channel: a product published on
+	// npm and on GitHub has a publisher on each.
+	last, ok, err := w.db.LastFrom(ctx, a.Product, channel(a.URL))
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +203,15 @@ func unreadable(r *report.Report) error {
 		}
 	}
 	return nil
+}
+
+// channel is the scheme and host of an artifact's URL.
+func channel(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" {
+		return u
+	}
+	return pu.Scheme + "://" + pu.Host + "/"
 }
 
 func previous(o store.Observation) *Previous {
