@@ -36,7 +36,7 @@ var rules = []report.Rule{
 	{ID: RuleDynamicCode, Level: report.Medium, Summary: "code built at run time is executed",
 		Help: "eval, Function, vm.runIn*/vm.Script or Module._compile on a value that is not a literal. Template engines do this; raised to high when the file also decodes, decrypts or downloads what it runs."},
 	{ID: RuleDynamicRequire, Level: report.Low, Summary: "require of a computed path",
-		Help: "require() whose argument is not a string literal: plugin loaders do it, and so do droppers that hide the module name."},
+		Help: "require() or import() whose argument is not a string literal: plugin loaders do it, and so do droppers that hide the module name."},
 	{ID: RuleChildProcess, Level: report.Medium, Summary: "uses child_process",
 		Help: "The file can start other programs."},
 	{ID: RuleExec, Level: report.Medium, Summary: "starts a program",

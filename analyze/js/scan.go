@@ -171,6 +171,9 @@ func (f *file) importStmt(i int, cp map[string]bool, hasCP *bool) {
 	if f.is(i+1, "(") {
 		if f.isStr(i+2) && f.is(i+3, ")") {
 			f.module(i, f.str(i+2), cp, hasCP)
+		} else if from, to := f.args(i + 1); to > from && !f.literalArgs(from, to) {
+			f.add(RuleDynamicRequire, report.Low, f.off(i), "import(<computed>)",
+				"import() of a path computed at run time: the module loaded is not visible in the file")
 		}
 		return
 	}
