@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // Hit is one network endpoint found in text.
@@ -140,8 +142,13 @@ func urlHit(s string, start int) (Hit, bool) {
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		host = a.Unmap().String()
-	} else if !validHostname(host) {
-		return Hit{}, false
+	} else {
+		if ascii, err := idna.ToASCII(host); err == nil {
+			host = ascii // an internationalized name, as its punycode
+		}
+		if !validHostname(host) {
+			return Hit{}, false
+		}
 	}
 	return Hit{Kind: "url", Value: s, Host: host, Offset: start}, true
 }

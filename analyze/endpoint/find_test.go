@@ -24,6 +24,7 @@ func TestFind(t *testing.T) {
 		{`require("./index.js"); package.json; this.name; req.app; /x/.test(s); README.md; libfoo.so; setup.py; std::vector; a ? b : c`, nil},
 		{`System.Net.WebClient $x.com foo.com(1)`, nil},
 		{`http://${host}/x`, nil},
+		{`see https://аpple.com/id`, []string{"url xn--pple-43d.com https://аpple.com/id"}}, // Cyrillic а
 	}
 	for _, tt := range tests {
 		var got []string
@@ -72,6 +73,7 @@ func TestImpersonates(t *testing.T) {
 		{"dl.npmjs-registry.org", "npmjs", "high"},
 		{"github-stats.net", "github", "medium"},
 		{"rnicrosoft.com", "microsoft", "high"},
+		{"xn--pple-43d.com", "apple", "high"},
 		{"github.com", "", ""},
 		{"github.example", "", ""},
 		{"registry.npmjs.org", "", ""},
