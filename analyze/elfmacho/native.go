@@ -78,7 +78,7 @@ var classRules = [numClasses]struct {
 }{
 	cNetwork: {Network, report.Low, "opens network connections"},
 	cExec:    {Exec, report.Low, "starts other programs"},
-	cPtrace:  {Ptrace, report.Medium, "can trace or inject into other processes (ptrace)"},
+	cPtrace:  {Ptrace, report.Low, "can trace or inject into other processes (ptrace)"},
 	cDynLoad: {DynLoad, report.Low, "loads libraries at run time (dlopen)"},
 	cMemfd:   {Fileless, report.Low, "can create anonymous in-memory files (memfd_create)"},
 }
@@ -243,7 +243,7 @@ func rulesFor(prefix, format string) []report.Rule {
 		r(Malformed, report.Low, "unreadable "+format+" file", "The headers do not parse: a truncated file, or one made to crash parsers."),
 		r(Network, report.Low, "imports network functions", "The program opens sockets or resolves names."),
 		r(Exec, report.Low, "imports process execution", "The program starts other programs (exec, system, popen, posix_spawn)."),
-		r(Ptrace, report.Medium, "imports ptrace", "ptrace lets a program read and write another process's memory: debuggers, and injectors."),
+		r(Ptrace, report.Low, "imports ptrace", "ptrace lets a program read and write another process's memory: debuggers, and injectors. The Go runtime links it on macOS, so alone it is only listed."),
 		r(DynLoad, report.Low, "imports dlopen", "The program loads libraries chosen at run time."),
 		r(Fileless, report.Medium, "memfd_create with exec", "An in-memory file plus exec runs a payload that never touches disk. High in a small networked program."),
 		r(RemoteShell, report.High, "network plus exec plus a shell", "A small program that connects out, redirects descriptors, starts programs and names a shell has the shape of a reverse shell; high when it also carries a hard-coded server address."),

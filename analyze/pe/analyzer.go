@@ -218,7 +218,7 @@ func sectionFindings(img *image) []report.Finding {
 				Offset:  int64(s.Offset), Match: report.Snippet(name + " W+X")})
 		}
 		raw := img.raw(s)
-		if len(raw) < entropyMinSize || name == ".rsrc" {
+		if len(raw) < entropyMinSize || name == ".rsrc" || strings.HasPrefix(name, ".zdebug") { // resources and compressed DWARF are packed by design
 			continue
 		}
 		if h := binary.Entropy(raw); h > entropyHigh {
