@@ -232,3 +232,17 @@ func TestCredentialNames(t *testing.T) {
 		}
 	}
 }
+func TestTemplatePieces(t *testing.T) {
+	fs := Inspect([]byte("const p = `${os.homedir()}/.npmrc`;\nfetch(`https://${host}/x`);\n[].constructor.constructor(code)();\n"))
+	want := map[string]bool{RuleCredential: false, RuleNetwork: false, RuleDynamicCode: false, RuleCombination: false}
+	for _, f := range fs {
+		if _, ok := want[f.Rule]; ok {
+			want[f.Rule] = true
+		}
+	}
+	for r, ok := range want {
+		if !ok {
+			t.Errorf("%s missing:\n%s", r, dump(fs))
+		}
+	}
+}

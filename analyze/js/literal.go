@@ -45,6 +45,12 @@ func (f *file) literal(i int) {
 	if f.is(i+1, "+") && f.isStr(i+2) && !(f.is(i-1, "+") && f.isStr(i-2)) {
 		f.split(i)
 	}
+	f.places(i, val)
+}
+
+// places reports the credential stores and network endpoints named in
+// val, the text of the string or template piece at token i.
+func (f *file) places(i int, val string) {
 	if name := credential(val); name != "" {
 		mark(&f.credential, f.add(RuleCredential, report.Medium, f.off(i), name,
 			fmt.Sprintf("names the credential store %q", name)))

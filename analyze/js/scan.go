@@ -18,6 +18,8 @@ func (f *file) scan() {
 		switch t := f.toks[i].t; {
 		case t == js.StringToken || t == js.TemplateToken:
 			f.literal(i)
+		case t == js.TemplateStartToken || t == js.TemplateMiddleToken || t == js.TemplateEndToken:
+			f.places(i, f.templatePiece(i))
 		case t == js.ImportToken:
 			f.importStmt(i, cp, &hasCP)
 		case t == js.NewToken:
@@ -105,6 +107,11 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 		f.decipherAt = append(f.decipherAt[:min(len(f.decipherAt), 999)], i)
 		f.add(RuleEncodedBlob, report.Medium, f.off(i), string(name),
 			"decrypts data with crypto."+string(name)+": what it decrypts cannot be reviewed")
+	case "constructor":
+		// [].constructor.constructor(code) is Function by another name.
+		if call && f.member(i) && f.is(i-2, "constructor") {
+			f.dynamicCall(i, i+1, "constructor.constructor")
+		}
 	case "fromCharCode":
 		if call && f.member(i) {
 			f.charCodes(i)
