@@ -106,7 +106,7 @@ func importFindings(img *image) []report.Finding {
 			}
 			out = append(out, report.Finding{Rule: r.rule, Level: r.level,
 				Message: fmt.Sprintf("imports %s (%s)", r.what, imp),
-				Offset:  img.nameOffset(imp), Match: match})
+				Offset:  img.nameOffset(imp), Match: report.Snippet(match)})
 		}
 	}
 	return out
@@ -165,7 +165,7 @@ func comboFindings(img *image, strs []binary.String, sf []report.Finding) []repo
 	if len(mem) > 0 {
 		out = append(out, report.Finding{Rule: RuleLoader, Level: report.High,
 			Message: fmt.Sprintf("a small image (%d imports) that both uses the network (%s) and allocates or injects memory (%s): the shape of a shellcode loader", len(img.imports), net, strings.Join(mem, ", ")),
-			Offset:  img.nameOffset(mem[0]), Match: net + " + " + mem[0]})
+			Offset:  img.nameOffset(mem[0]), Match: report.Snippet(net + " + " + mem[0])})
 	}
 	if exec := caps[capExec]; len(exec) > 0 {
 		// Terminal and admin tools share the imports; what they lack is
@@ -180,7 +180,7 @@ func comboFindings(img *image, strs []binary.String, sf []report.Finding) []repo
 			if shell := shellName(s.Text); shell != "" {
 				out = append(out, report.Finding{Rule: RuleRemoteShell, Level: level,
 					Message: fmt.Sprintf("a small image that uses the network (%s), starts processes (%s) and names the shell %q: the shape of a reverse shell", net, exec[0], shell),
-					Offset:  s.Offset, Match: net + " + " + exec[0] + " + " + shell})
+					Offset:  s.Offset, Match: report.Snippet(net + " + " + exec[0] + " + " + shell)})
 				break
 			}
 		}
