@@ -3,10 +3,20 @@
 // whether it hides it (obfuscator output, encoded names and blobs).
 //
 // It works on the token stream of github.com/tdewolff/parse/v2/js rather
-// than on an AST: the lexer never gives up on TypeScript, JSX or syntax
+// than on its AST: the lexer never gives up on TypeScript, JSX or syntax
 // newer than the parser knows, runs in linear time on megabyte-long
-// minified lines, and still keeps comments and string data apart from
-// code, which is all the rules below need.
+// minified lines, gives every token its byte offset (the AST does not),
+// and still keeps comments and string data apart from code, which is all
+// the rules need. A comment or a string that says eval is not eval.
+//
+// Each capability alone is common in honest packages and is at most
+// medium; what makes a file high or critical is hiding (obfuscator output,
+// names written in hex or base64, scripts piped through base64 -d) or a
+// combination in one file (obfuscation with network or execution,
+// credential stores or the serialised environment with network, dynamic
+// code next to a request or a decipher). Matches name the capability, not
+// the minifier's names or offsets, so that an honest rebuild of a file
+// reproduces them.
 package js
 
 import (
