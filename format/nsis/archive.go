@@ -121,7 +121,15 @@ func (a *archive) block(off int64) (io.Reader, int64, error) {
 	if !compressed {
 		return sec, size, nil
 	}
-	r, err := a.comp.decompressor(sec)
+	comp := a.comp
+	if comp.method == methodCopy {
+		// The header was stored, so it did not say how files are
+		// compressed; the block's first bytes do.
+		var sig [12]byte
+		sec.ReadAt(sig[:], 0)
+		comp.method, comp.filter = sniff(sig[:])
+	}
+	r, err := comp.decompressor(sec)
 	if err != nil {
 		return nil, 0, err
 	}

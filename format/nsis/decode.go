@@ -60,18 +60,24 @@ func detect(sig []byte, headerLen uint32) compression {
 		return compression{method: methodLZMA, solid: true, filter: filter}
 	}
 	if sig[3] == 0x80 {
-		if ok, filter := isLZMA(sig[4:]); ok {
-			return compression{method: methodLZMA, filter: filter}
-		}
-		if isBzip2(sig[4:]) {
-			return compression{method: methodBzip2}
-		}
-		return compression{method: methodDeflate}
+		m, filter := sniff(sig[4:])
+		return compression{method: m, filter: filter}
 	}
 	if isBzip2(sig) {
 		return compression{method: methodBzip2, solid: true}
 	}
 	return compression{method: methodDeflate, solid: true}
+}
+
+// sniff tells the method of one compressed block by its first bytes.
+func sniff(p []byte) (m method, filter bool) {
+	if ok, filter := isLZMA(p); ok {
+		return methodLZMA, filter
+	}
+	if isBzip2(p) {
+		return methodBzip2, false
+	}
+	return methodDeflate, false
 }
 
 func isLZMA(p []byte) (ok, filter bool) {

@@ -3,6 +3,7 @@ package nsis
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -421,5 +422,39 @@ func TestBCJ(t *testing.T) {
 	r, _ = compression{method: methodLZMA, filter: true}.decompressor(bytes.NewReader(append([]byte{0}, stream[1:]...)))
 	if plain, _ := io.ReadAll(r); bytes.Equal(plain, want) {
 		t.Error("filter byte 0 gave the filtered result")
+	}
+}
+
+// makensis compresses the header, but an installer whose header is stored
+// while its files are compressed must still extract: the method then comes
+// from each block. The installer is zlib.exe with its header re-stored.
+func TestStoredHeader(t *testing.T) {
+	b, err := os.ReadFile("testdata/zlib.exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, fh, _ := findFirstHeader(bytes.NewReader(b))
+	a, err := newArchive(bytes.NewReader(b), base, fh, format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.Write(b[:base+firstHeaderLen])
+	out.Write(binary.LittleEndian.AppendUint32(nil, fh.headerLen))
+	out.Write(a.header)
+	out.Write(b[a.data : base+int64(fh.archLen)])
+	re := out.Bytes()
+	binary.LittleEndian.PutUint32(re[base+24:], uint32(len(re)-int(base)))
+	fsys, err := Format.Open("stored.exe", bytes.NewReader(re), format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fs.ReadFile(fsys, "$INSTDIR/sub/log.txt")
+	if err != nil || sum(got) != srcSum(t, "sub/log.txt") {
+		t.Errorf("log.txt: %v", err)
+	}
+	// The stored CRC no longer matches, which is reported.
+	if p := fsys.(format.ProblemReporter).Problems(); len(p) != 1 || p[0].Rule != RuleCRC {
+		t.Errorf("problems: %v", p)
 	}
 }

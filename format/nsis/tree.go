@@ -46,7 +46,6 @@ func (a *archive) tree(h *header) *format.Tree {
 		} else {
 			copies[declared] = 1
 		}
-		it := it
 		a.positions = append(a.positions, it.pos)
 		if it.uninst {
 			a.follow[it.pos] = true
