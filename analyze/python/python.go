@@ -179,6 +179,9 @@ func (c *checker) call(k call, tainted map[string]bool) {
 			}
 		}
 		capability = "process"
+		if buildTool(k.args) {
+			capability = "build-tool"
+		}
 	case isDNS(k.name):
 		if isBuilt(firstArg(k.args), c.built, k.def) {
 			c.add(RuleDNSBuilt, report.Medium, fmt.Sprintf("%s resolves a name built at run time", k.name), k.off, k.name+"("+text(firstArg(k.args))+")")
@@ -220,7 +223,7 @@ func (c *checker) importTime(k call) {
 	}
 	var what []string
 	switch {
-	case isSubprocess(k.name):
+	case isSubprocess(k.name) && !buildTool(k.args):
 		what = []string{"process"}
 	case isNetwork(k.name), isDNS(k.name):
 		what = []string{"network"}
@@ -268,6 +271,31 @@ func (c *checker) installTime(lines []logical, calls []call) {
 			c.add(RuleImportTime, report.High, fmt.Sprintf("the setup command %s, registered in cmdclass, runs at install and starts: %s", k.def, strings.Join(what, ", ")), k.off, k.name)
 		}
 	}
+}
+
+// buildTools are the programs setup.py and __init__.py honestly run at
+// module level: asking git for the version, pkg-config for flags, a
+// compiler or nvidia-smi for what the machine has.
+var buildTools = map[string]bool{
+	"git": true, "hg": true, "svn": true, "pkg-config": true, "which": true, "uname": true,
+	"cmake": true, "gcc": true, "cc": true, "g++": true, "clang": true, "nvcc": true,
+	"nvidia-smi": true, "xcrun": true, "sw_vers": true, "ldconfig": true, "python": true,
+	"python3": true, "sys.executable": true, "rustc": true, "cargo": true, "go": true,
+}
+
+// buildTool reports whether a subprocess call runs one of buildTools,
+// named by the first string literal (or sys.executable) of its arguments.
+func buildTool(args []token) bool {
+	for i, t := range args {
+		if t.kind == tName && t.text == "sys" && i+2 < len(args) && args[i+2].text == "executable" {
+			return true
+		}
+		if t.kind == tString {
+			f := strings.Fields(literal(t))
+			return len(f) > 0 && buildTools[path.Base(f[0])]
+		}
+	}
+	return false
 }
 
 func risky(caps []string) []string {

@@ -12,3 +12,6 @@ __all__ = ["distance", "haversine"]
 def version_of(tool):
     """Run `tool --version` (documented: reads ~/.ssh? no)."""
     return subprocess.run([tool, "--version"], capture_output=True).stdout
+
+
+_GIT = subprocess.run(["git", "describe", "--tags"], capture_output=True).stdout
