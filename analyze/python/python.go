@@ -178,6 +178,13 @@ func (c *checker) call(k call, tainted map[string]bool) {
 				}
 			}
 		}
+		for i, t := range k.args {
+			if t.kind == tString && literal(t) == "-c" && i+2 < len(k.args) && k.args[i+2].kind == tString && len(k.args[i+2].text) < len(c.src) {
+				for _, f := range analyzeSource(unescape(literal(k.args[i+2])), false) {
+					c.add(f.Rule, f.Level, "in python -c: "+f.Message, k.args[i+2].off, f.Match)
+				}
+			}
+		}
 		capability = "process"
 		if buildTool(k.args) {
 			capability = "build-tool"
@@ -286,6 +293,11 @@ var buildTools = map[string]bool{
 // buildTool reports whether a subprocess call runs one of buildTools,
 // named by the first string literal (or sys.executable) of its arguments.
 func buildTool(args []token) bool {
+	for _, t := range args {
+		if t.kind == tString && literal(t) == "-c" {
+			return false // python -c "<program>": the program decides
+		}
+	}
 	for i, t := range args {
 		if t.kind == tName && t.text == "sys" && i+2 < len(args) && args[i+2].text == "executable" {
 			return true

@@ -35,6 +35,8 @@ func TestFixtures(t *testing.T) {
 		{"fail_pkg/__init__.py", RuleShell, 14, report.High},
 		{"fail_setup/setup.py", RuleImportTime, 5, report.High},
 		{"fail_setup/setup.py", RuleDNSBuilt, 5, report.Medium},
+		{"fail_setup/setup.py", RuleImportTime, 8, report.High},
+		{"fail_setup/setup.py", RuleExecDecoded, 8, report.High}, // inside python -c
 		{"fail_steal.py", RuleSensitivePath, 4, report.High},
 		{"fail_steal.py", RuleNetwork, 7, report.Low},
 		{"fail_cmdclass/setup.py", RuleImportTime, 9, report.High},
