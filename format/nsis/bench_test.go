@@ -112,6 +112,9 @@ func benchmarkExtract(b *testing.B, path string) {
 	var ms runtime.MemStats
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC() // peak-heap-MB should not count the last round
+		b.StartTimer()
 		total = 0
 		fsys, err := Format.Open("big.exe", src, format.DefaultLimits)
 		if err != nil {
@@ -140,9 +143,9 @@ func benchmarkExtract(b *testing.B, path string) {
 	b.ReportMetric(float64(st.Size())/(1<<20), "installer-MB")
 }
 
-// A 60 MB non-solid LZMA installer: 48 MB stored, 12 MB of text.
+// A 53 MB non-solid LZMA installer: 52 MB stored, 12 MB of text.
 func BenchmarkLZMA(b *testing.B) {
-	benchmarkExtract(b, benchInstaller(b, "lzma", 48, 12, true))
+	benchmarkExtract(b, benchInstaller(b, "lzma", 52, 12, true))
 }
 
 // A 53 MB solid zlib installer: the solid pass and the spill file.

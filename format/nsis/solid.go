@@ -17,7 +17,7 @@ import (
 // memory; the rest go to one temporary file. A solid stream can only be
 // read from its start, so its files are decompressed once, in order, and
 // kept until the FS is dropped.
-const memBudget = 64 << 20
+const memBudget = 32 << 20
 
 // solidStore holds the files of a solid installer after one pass.
 type solidStore struct {
@@ -88,10 +88,8 @@ func (a *archive) readSolid(positions []uint32, follow map[uint32]bool, budget i
 			continue
 		}
 		if used+size <= budget {
-			var buf bytes.Buffer
-			buf.Grow(int(min(size, 1<<20)))
-			_, err = io.CopyN(&buf, r, size)
-			b.mem = buf.Bytes()
+			b.mem = make([]byte, size)
+			_, err = io.ReadFull(r, b.mem)
 			used += size
 		} else {
 			b.inFile, b.off, err = true, s.spillSize(), nil
