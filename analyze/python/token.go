@@ -78,7 +78,7 @@ func tokenize(src string) []logical {
 				i++
 			}
 		case isQuote(c):
-			j := stringEnd(src, i, i)
+			j := stringEnd(src, i)
 			cur.toks = append(cur.toks, token{tString, src[i:j], i})
 			n++
 			i = j
@@ -88,7 +88,7 @@ func tokenize(src string) []logical {
 				j++
 			}
 			if j < len(src) && isQuote(src[j]) && isPrefix(src[i:j]) {
-				k := stringEnd(src, i, j)
+				k := stringEnd(src, j)
 				cur.toks = append(cur.toks, token{tString, src[i:k], i})
 				i = k
 			} else {
@@ -124,10 +124,9 @@ func tokenize(src string) []logical {
 	return lines
 }
 
-// stringEnd returns the end of the string literal whose prefix starts at
-// start and whose first quote is at q.
-func stringEnd(src string, start, q int) int {
-	raw := strings.ContainsAny(src[start:q], "rR")
+// stringEnd returns the end of the string literal whose first quote is
+// at q.
+func stringEnd(src string, q int) int {
 	quote := src[q]
 	triple := strings.HasPrefix(src[q:], strings.Repeat(string(quote), 3))
 	i := q + 1
@@ -138,8 +137,7 @@ func stringEnd(src string, start, q int) int {
 		c := src[i]
 		switch {
 		case c == '\\' && i+1 < len(src):
-			i += 2
-			_ = raw // a backslash escapes the quote in raw strings too
+			i += 2 // a backslash escapes the quote in raw strings too
 			continue
 		case c == '\n' && !triple:
 			return i
