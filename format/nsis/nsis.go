@@ -53,21 +53,29 @@ const (
 var signature = []byte("\xef\xbe\xad\xdeNullsoftInst")
 
 // findFirstHeader returns the offset of the NSIS first header. makensis
-// aligns it to 512 bytes after the stub, so only those offsets are read.
+// puts it at a multiple of 512 after the stub, and the installer itself
+// finds it by scanning those offsets from the start of the file, so we do
+// the same. The file is read in large chunks: most PE files handed to
+// Open are not installers and are read to their end.
 func findFirstHeader(src format.Source) (int64, firstHeader, bool) {
-	var buf [firstHeaderLen]byte
-	for off := int64(512); off+firstHeaderLen <= src.Size(); off += 512 {
-		if _, err := src.ReadAt(buf[:], off); err != nil {
-			break
+	const chunk = 1 << 20 // a multiple of 512
+	buf := make([]byte, chunk+firstHeaderLen)
+	for start := int64(0); start < src.Size(); start += chunk {
+		n, _ := src.ReadAt(buf, start)
+		i := 0
+		if start == 0 {
+			i = 512 // offset 0 holds the PE header
 		}
-		if !bytes.Equal(buf[4:20], signature) {
-			continue
+		for ; i < chunk && i+firstHeaderLen <= n; i += 512 {
+			if !bytes.Equal(buf[i+4:i+20], signature) {
+				continue
+			}
+			return start + int64(i), firstHeader{
+				flags:     binary.LittleEndian.Uint32(buf[i:]),
+				headerLen: binary.LittleEndian.Uint32(buf[i+20:]),
+				archLen:   binary.LittleEndian.Uint32(buf[i+24:]),
+			}, true
 		}
-		return off, firstHeader{
-			flags:     binary.LittleEndian.Uint32(buf[0:]),
-			headerLen: binary.LittleEndian.Uint32(buf[20:]),
-			archLen:   binary.LittleEndian.Uint32(buf[24:]),
-		}, true
 	}
 	return 0, firstHeader{}, false
 }

@@ -458,3 +458,30 @@ func TestStoredHeader(t *testing.T) {
 		t.Errorf("problems: %v", p)
 	}
 }
+
+// The first header is found at any multiple of 512, also across the
+// chunks findFirstHeader reads, and nowhere else.
+func TestFindFirstHeader(t *testing.T) {
+	data, err := os.ReadFile("testdata/lzma.exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ := findFirstHeader(bytes.NewReader(data))
+	nsisData := data[base:]
+	for _, off := range []int64{512, 1<<20 - 512, 1 << 20, 1<<20 + 512, 3 << 20} {
+		b := make([]byte, off+int64(len(nsisData)))
+		copy(b, "MZ")
+		copy(b[off:], nsisData)
+		got, _, ok := findFirstHeader(bytes.NewReader(b))
+		if !ok || got != off {
+			t.Errorf("header at %d: found %d, %v", off, got, ok)
+		}
+		// Off the 512 grid it is not an installer.
+		b = append(make([]byte, 0, len(b)+100), b[:off]...)
+		b = append(b, make([]byte, 100)...)
+		b = append(b, nsisData...)
+		if got, _, ok := findFirstHeader(bytes.NewReader(b)); ok {
+			t.Errorf("header at %d+100: found at %d", off, got)
+		}
+	}
+}
