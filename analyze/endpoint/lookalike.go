@@ -123,21 +123,20 @@ func digitsOnlyDiffer(a, b string) bool {
 var brands = map[string][]string{
 	"microsoft": nil, "windows": nil, "office": nil, "azure": {"azure-api.net", "azure-devices.net", "azure-mobile.net"},
 	"google": {"google-analytics.com"}, "github": nil, "gitlab": nil, "npmjs": nil,
-	"pypi": nil, "python": nil, "apple": nil, "icloud": nil, "amazon": nil, "aws": nil,
-	"paypal": nil, "docker": nil, "cloudflare": nil, "facebook": nil, "slack": nil,
+	"pypi": nil, "python": {"python-poetry.org", "python-requests.org"}, "apple": nil, "icloud": nil, "amazon": nil, "aws": nil,
+	"paypal": nil, "docker": nil, "cloudflare": {"cloudflare-dns.com", "cloudflare-ipfs.com", "cloudflare-gateway.com", "cloudflare-ech.com"},
+	"facebook": nil, "slack": {"slack-edge.com", "slack-files.com", "slack-imgs.com", "slack-redir.net", "slack-msgs.com"},
 	"discord": nil, "telegram": nil, "mozilla": nil, "nodejs": nil, "yarnpkg": nil,
 	"jsdelivr": nil, "unpkg": nil, "binance": nil, "coinbase": nil, "metamask": nil,
 	"openai": nil, "dropbox": nil, "okta": nil, "adobe": nil, "oracle": nil, "electron": nil,
 }
 
-// lureWords, next to a brand, make a name read like the brand's service.
+// lureWords, next to a brand, make a name read like the brand's own
+// service: where updates, logins and packages come from.
 var lureWords = setOf(
 	"update", "updates", "updater", "login", "signin", "secure", "security",
 	"verify", "verification", "auth", "account", "accounts", "cdn", "registry",
-	"download", "downloads", "install", "installer", "support", "service",
-	"services", "api", "static", "assets", "official", "repo", "pkg",
-	"package", "packages", "mirror", "proxy", "sync", "wallet", "cloud",
-	"telemetry", "metrics", "analytics", "storage", "files", "release", "releases",
+	"download", "downloads", "install", "installer", "support", "official", "wallet",
 )
 
 // Impersonates reports whether host wraps a well-known brand in other words

@@ -47,6 +47,7 @@ var fixtures = []struct {
 	{"fail_obfuscated_rc4.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
 	{"src/loader.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High, RuleNetwork: report.Low}},
 	{"fail_blob_code.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEndpoint: report.Low, RuleNetwork: report.Low}},
+	{"fail_then_eval.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High}},
 	{"fail_page.html", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High, RuleDynamicCode: report.None}},
 	{"fail_obfuscated_plain.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
 	{"fail_exec_decoded.js", report.High, map[string]report.Level{RuleShellDecode: report.High, RuleExec: report.Medium}},

@@ -43,12 +43,14 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 			f.require(i, cp, hasCP)
 		}
 	case "eval":
-		if call && (!f.member(i) || f.globalObject(i-2)) || f.is(i-1, ",") && f.is(i+1, ")") && f.is(i+2, "(") {
-			open := i + 1
-			if !call {
-				open = i + 2
-			}
-			f.dynamicCall(i, open, "eval")
+		switch {
+		case call && (!f.member(i) || f.globalObject(i-2)):
+			f.dynamicCall(i, i+1, "eval")
+		case f.is(i-1, ",") && f.is(i+1, ")") && f.is(i+2, "("): // (0, eval)(code)
+			f.dynamicCall(i, i+2, "eval")
+		case !f.member(i) && (f.is(i-1, "(") || f.is(i-1, ",")) && (f.is(i+1, ")") || f.is(i+1, ",")):
+			// .then(eval): eval handed over to run whatever comes.
+			f.dynamicValue(i, "eval")
 		}
 	case "Function":
 		if call && !f.member(i) || call && f.globalObject(i-2) {
@@ -256,6 +258,16 @@ func (f *file) dynamicCall(i, open int, label string) {
 	idx := f.add(RuleDynamicCode, level, f.off(i), label+"(<computed>)",
 		label+" runs code built at run time"+why+": what runs is not in the release")
 	mark(&f.dynamic, idx)
+	if len(f.dynAt) < 1000 {
+		f.dynAt = append(f.dynAt, i)
+	}
+}
+
+// dynamicValue reports eval passed as a function, as in
+// fetch(u).then(r => r.text()).then(eval): it runs whatever it is given.
+func (f *file) dynamicValue(i int, label string) {
+	mark(&f.dynamic, f.add(RuleDynamicCode, report.Medium, f.off(i), label+"(<computed>)",
+		label+" is passed as a callback and runs whatever it is given: what runs is not in the release"))
 	if len(f.dynAt) < 1000 {
 		f.dynAt = append(f.dynAt, i)
 	}
