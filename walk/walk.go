@@ -375,7 +375,9 @@ func (w *Walker) read(r io.Reader, declared, limit int64, whole bool) (*content,
 	}
 	held := &heldWriter{max: w.MaxHeld}
 	if declared > 0 && c.all == nil {
-		held.buf = make([]byte, 0, min(declared, w.MaxHeld))
+		// A size the container declares is only a hint: a hostile one
+		// must not buy a large allocation before any byte arrives.
+		held.buf = make([]byte, 0, min(declared, w.MaxHeld, 1<<20))
 	}
 	n, cerr := io.Copy(io.MultiWriter(h, held), stream)
 	if err == nil {
