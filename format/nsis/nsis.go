@@ -3,8 +3,20 @@
 // install script, and names every file the script extracts by the path it
 // would be installed to ($INSTDIR/..., $PLUGINSDIR/...).
 //
-// The layout follows makensis 3 (Source/fileform.h) and 7-Zip's reader
-// (CPP/7zip/Archive/Nsis/NsisIn.cpp), which documents the older variants.
+// Besides the files, the FS holds "[NSIS].nsi", the install script decoded
+// to text (one command per line, so that script changes diff like code),
+// and the uninstaller that WriteUninstaller would write, itself an NSIS
+// installer. A path the script writes more than once is listed once per
+// distinct content, the later copies as "name~2", "name~3". Files open
+// lazily; a solid installer is decompressed once, on the first open, and
+// its files kept in memory up to 32 MB and in an unlinked temporary file
+// beyond that.
+//
+// zlib (deflate), bzip2 and LZMA, solid or not, ANSI and Unicode, 32- and
+// 64-bit installers of NSIS 3 are read; NSIS 2 ANSI strings are decoded
+// too. The layout follows makensis 3 (Source/fileform.h) and 7-Zip's
+// reader (CPP/7zip/Archive/Nsis/NsisIn.cpp), which documents the older
+// variants.
 package nsis
 
 import (

@@ -30,11 +30,12 @@ type header struct {
 	raw     []byte
 	entries []byte // entrySize bytes per entry
 	strs    []byte // the string table
-	decoded int    // bytes decoded by str so far, bounded by maxDecoded
 	unicode bool   // strings are UTF-16LE (makensis 3 default)
-	// sections: where the section records start, their count and size
+	nsis2   bool   // ANSI strings use NSIS 2 codes (252..255), not 1..4
+	decoded int    // bytes decoded by str so far, bounded by maxDecoded
+
+	// secOff, secNum and secSize locate the section records.
 	secOff, secNum, secSize uint32
-	nsis2                   bool // ANSI strings use NSIS 2 codes (252..255), not 1..4
 }
 
 // parseHeader checks the block table and finds the entries and strings.
