@@ -44,6 +44,12 @@ func mask(script []byte, d dialect) []byte {
 		maskLines(buf, "rem ", "rem\t", "::", "@rem ")
 		joinLines(buf, '^')
 	}
+	// A carriage return is a blank to every rule, as to cmd.exe.
+	for i, c := range buf {
+		if c == '\r' {
+			buf[i] = ' '
+		}
+	}
 	return buf
 }
 

@@ -48,6 +48,7 @@ func TestFixtures(t *testing.T) {
 		{"fail_lolbins.bat", RuleCertutil, 4},
 		{"fail_lolbins.bat", RuleRemoteScriptlet, 6},
 		{"fail_lolbins.bat", RuleDownloadExec, 7},
+		{"fail_lolbins_crlf.bat", RuleDownloadExec, 7},
 		{"fail_eval_b64.sh", RuleDecodeExec, 2},
 		{"fail_eval_b64.sh", RuleDecodeExec, 3},
 		{"fail_eval_b64.sh", RuleDownloadExec, 4},
