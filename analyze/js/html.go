@@ -51,7 +51,11 @@ func scriptType(tag string) bool {
 	if i < 0 {
 		return true
 	}
-	t := strings.Trim(strings.Fields(tag[i+5:] + " ")[0], `"'`)
+	t := tag[i+5:]
+	if end := strings.IndexAny(t, " \t\r\n/"); end >= 0 {
+		t = t[:end]
+	}
+	t = strings.Trim(t, `"'`)
 	switch {
 	case t == "", t == "module", strings.Contains(t, "javascript"), strings.Contains(t, "ecmascript"),
 		strings.Contains(t, "jsx"), strings.Contains(t, "babel"):

@@ -45,7 +45,8 @@ const maxFindings = 500
 // Analyze implements analyze.Analyzer for JavaScript and TypeScript
 // files and for the inline scripts of HTML, HTA and SVG pages. Files of
 // other kinds get no findings.
-func (Analyzer) Analyze(f *analyze.File) []report.Finding {
+func (Analyzer) Analyze(f *analyze.File) (out []report.Finding) {
+	defer recoverAs(&out)
 	switch {
 	case f.Kind == analyze.JavaScript || f.Kind == analyze.TypeScript:
 		return Inspect(f.Data)
@@ -59,16 +60,7 @@ func (Analyzer) Analyze(f *analyze.File) []report.Finding {
 // deterministic order. Other analyzers call it for script found inside
 // their own files (an HTML page, a package.json hook running node -e).
 func Inspect(src []byte) (out []report.Finding) {
-	defer func() {
-		if r := recover(); r != nil {
-			out = []report.Finding{{
-				Rule:    RuleAnalyzerError,
-				Level:   report.Low,
-				Message: fmt.Sprintf("the JavaScript analyzer failed on this file: %v", r),
-				Match:   report.Snippet(fmt.Sprint(r)),
-			}}
-		}
-	}()
+	defer recoverAs(&out)
 	a := newFile(src)
 	a.run()
 	out = a.findings
@@ -79,4 +71,19 @@ func Inspect(src []byte) (out []report.Finding) {
 		return out[i].Rule < out[j].Rule
 	})
 	return out
+}
+
+// recoverAs turns a panic into a finding in *out, so that one hostile
+// file costs its own findings and nothing else.
+func recoverAs(out *[]report.Finding) {
+	if r := recover(); r != nil {
+		*out = []report.Finding{{
+			Rule:    RuleAnalyzerError,
+			Level:   report.Low,
+			Message: fmt.Sprintf("the JavaScript analyzer failed on this file: %v", r),
+			Line:    1,
+			Column:  1,
+			Match:   report.Snippet(fmt.Sprint(r)),
+		}}
+	}
 }
