@@ -186,3 +186,13 @@ func fuzzNames() []string {
 	}
 	return []string{"package.json", ".github/workflows/a.yml", "setup.py", "x.dist-info/METADATA", "pyproject.toml", "entry_points.txt"}
 }
+
+func BenchmarkNPMDiff(b *testing.B) {
+	old := load(b, "hook-added/old/package.json", "package.json")
+	cur := load(b, "hook-added/new/package.json", "package.json")
+	b.SetBytes(int64(len(cur.Data)))
+	for b.Loop() {
+		(Analyzer{}).Analyze(cur)
+		(Analyzer{}).Diff(old, cur)
+	}
+}

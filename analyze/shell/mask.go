@@ -30,7 +30,8 @@ func mask(script []byte, d dialect) []byte {
 	buf := bytes.Clone(script)
 	switch d {
 	case dialectPOSIX, dialectAny:
-		if !maskParsed(buf, script) {
+		// Without a # or a < there is no comment or here-doc to mask.
+		if bytes.ContainsAny(script, "#<") && !maskParsed(buf, script) {
 			maskLines(buf, "#")
 		}
 		joinLines(buf, '\\')
