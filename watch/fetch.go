@@ -19,8 +19,8 @@ type fetcher struct {
 	blobs  *blob.Store
 }
 
-// get sends a GET and returns the response if its status is 200 (or 304
-// when notModified is allowed by conditional headers in hdr).
+// get sends a GET and returns the response if its status is 200, or 304
+// when hdr makes the request conditional.
 func (f *fetcher) get(ctx context.Context, u string, hdr http.Header) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
@@ -33,7 +33,8 @@ func (f *fetcher) get(ctx context.Context, u string, hdr http.Header) (*http.Res
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotModified && hdr != nil {
+	conditional := hdr.Get("If-None-Match") != "" || hdr.Get("If-Modified-Since") != ""
+	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotModified && conditional {
 		return resp, nil
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
