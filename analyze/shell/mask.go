@@ -81,7 +81,7 @@ func maskParsed(buf, script []byte) (ok bool) {
 			}
 		case *syntax.Stmt:
 			for _, r := range n.Redirs {
-				if r.Hdoc != nil && !run[r.Hdoc] && !runsCode(n) {
+				if r.Hdoc != nil && !run[r.Hdoc] && !runsCode(n) && !writesFile(n) {
 					blank(buf, int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset()))
 				}
 			}
@@ -101,6 +101,18 @@ func runsCode(s *syntax.Stmt) bool {
 		return false
 	}
 	return interpreters[path.Base(c.Args[0].Lit())] || c.Args[0].Lit() == "eval"
+}
+
+// writesFile reports whether a statement writes its output to a file, as
+// cat >config.status <<EOF does: a here-doc that becomes a script is code.
+// Usage text goes to the terminal (cat <<EOF, cat >&2 <<EOF) and is not.
+func writesFile(s *syntax.Stmt) bool {
+	for _, r := range s.Redirs {
+		if (r.Op == syntax.RdrOut || r.Op == syntax.AppOut) && r.Word != nil && r.Word.Lit() != "/dev/null" {
+			return true
+		}
+	}
+	return false
 }
 
 // blank replaces buf[i:j] with spaces, keeping newlines.
