@@ -52,10 +52,10 @@ func scriptType(tag string) bool {
 		return true
 	}
 	t := tag[i+5:]
-	if end := strings.IndexAny(t, " \t\r\n/"); end >= 0 {
+	if end := strings.IndexAny(t, " \t\r\n"); end >= 0 {
 		t = t[:end]
 	}
-	t = strings.Trim(t, `"'`)
+	t = strings.Trim(strings.TrimSuffix(t, "/"), `"'`)
 	switch {
 	case t == "", t == "module", strings.Contains(t, "javascript"), strings.Contains(t, "ecmascript"),
 		strings.Contains(t, "jsx"), strings.Contains(t, "babel"):

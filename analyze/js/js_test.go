@@ -251,7 +251,7 @@ func TestTemplatePieces(t *testing.T) {
 func TestScriptType(t *testing.T) {
 	for tag, want := range map[string]bool{
 		"<script": true, `<script type="module"`: true, `<script type='text/javascript'`: true,
-		`<script type="application/json"`: false, "<scripttype=>": true, "<script type=": true,
+		`<script type="application/json"`: false, "<scripttype=": true, `<script type="module"/`: true, "<script type=": true,
 		`<script type="text/x-template" id=a`: false,
 	} {
 		if got := scriptType(tag); got != want {
