@@ -89,7 +89,10 @@ type lineRule struct {
 }
 
 var lineRules = []lineRule{
-	{RuleAuthorizedKeys, report.High, "a key is added to authorized_keys",
+	{RuleAuthorizedKeys, report.High, "a key is appended to the user's or root's authorized_keys",
+		[]string{"authorized_keys"},
+		regexp.MustCompile(`(?i)(?:>>|\btee\s+-a)\s*["']?(?:~|\$home|\$\{home\}|/root)/\.ssh/authorized_keys\b`)},
+	{RuleAuthorizedKeys, report.Medium, "a file is written to authorized_keys",
 		[]string{"authorized_keys"},
 		regexp.MustCompile(`>>?\s*["']?\S*authorized_keys\b|\btee\s+(?:-a\s+)?["']?\S*authorized_keys\b`)},
 	{RulePersistence, report.Medium, "the script installs something to run again later",
