@@ -124,13 +124,14 @@ func (f *file) blob(i int, via string) {
 	mark(&f.decode, f.add(RuleEncodedBlob, level, f.off(i), via+"(<"+strconv.Itoa(len(val))+" chars>)", msg))
 }
 
-// charCodes decodes String.fromCharCode(99, 104, ...) at token i.
-func (f *file) charCodes(i int) {
+// charCodes decodes String.fromCharCode(99, 104, ...) at token i, or
+// Buffer.from([99, 104, ...]) when the numbers open with a bracket.
+func (f *file) charCodes(i int, via string) {
 	from, to := f.args(i + 1)
-	if to < 0 {
-		return
+	if f.is(from, "[") {
+		from, to = from+1, f.closing(from)
 	}
-	if to-from > 2*maxArgTokens {
+	if to < 0 || to-from > 2*maxArgTokens {
 		return
 	}
 	var b strings.Builder
@@ -152,10 +153,33 @@ func (f *file) charCodes(i int) {
 	}
 	s := b.String()
 	if name := sensitive(s); name != "" {
-		f.hidden(i, name, "String.fromCharCode", []byte(s))
-	} else if b.Len() >= blobMin {
-		mark(&f.decode, f.add(RuleEncodedBlob, report.Medium, f.off(i), "String.fromCharCode(<"+strconv.Itoa(b.Len())+" chars>)",
+		f.hidden(i, name, via, []byte(s))
+	}
+	if b.Len() >= blobMin {
+		mark(&f.decode, f.add(RuleEncodedBlob, report.Medium, f.off(i), via+"(<"+strconv.Itoa(b.Len())+" chars>)",
 			"builds a long string from character codes at run time"))
+		f.command(s, f.off(i))
+		f.nested(s, f.off(i))
+	}
+}
+
+// literalCode analyzes the string literals handed to eval or Function as
+// the code they are. Code written in escapes is hidden code.
+func (f *file) literalCode(i, from, to int, label string) {
+	for j := from; j < to && j < from+maxArgTokens; j++ {
+		if !f.isStr(j) {
+			continue
+		}
+		code, hidden := unquote(f.text(j))
+		if hidden {
+			idx := f.add(RuleDynamicCode, report.High, f.off(i), label+"(<escaped>)",
+				label+" runs code written in escape sequences: readable only once decoded")
+			mark(&f.dynamic, idx)
+			mark(&f.decode, idx)
+		}
+		if len(code) >= 8 {
+			f.nested(code, f.off(j))
+		}
 	}
 }
 

@@ -29,13 +29,17 @@ func (f *file) obfuscation() {
 			sigAt = i
 		}
 	}
-	hexNums, nums := 0, 0
+	hexNums, nums, fuck := 0, 0, 0
 	for i := range f.toks {
 		if t := f.toks[i].t; js.IsNumeric(t) {
 			nums++
 			if t == js.HexadecimalToken {
 				hexNums++
 			}
+		}
+		switch f.toks[i].t {
+		case js.OpenBracketToken, js.CloseBracketToken, js.OpenParenToken, js.CloseParenToken, js.NotToken, js.AddToken:
+			fuck++
 		}
 		switch f.toks[i].t {
 		case js.IdentifierToken:
@@ -76,6 +80,12 @@ func (f *file) obfuscation() {
 	// signature.
 	if hexNums >= 20 && hexNums*10 >= nums*9 && len(sigs) > 0 {
 		sig("hexadecimal number literals", 0)
+	}
+	// JSFuck writes any program with the six characters []()!+.
+	if len(f.toks) >= 1000 && fuck*100 >= len(f.toks)*95 {
+		i := f.add(RuleObfuscator, report.High, int(f.toks[0].s), "JSFuck: code written with []()!+",
+			"JSFuck-style code: the program is spelled with []()!+ so that nobody can read it")
+		mark(&f.obfuscated, i)
 	}
 	if !(hexNames >= 30 && len(distinct) >= 5 || hexNames >= 8 && len(sigs) > 0 || len(sigs) >= 2) {
 		return

@@ -96,8 +96,12 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 			f.blob(i+2, "atob")
 		}
 	case "from":
-		if call && f.is(i-2, "Buffer") && f.member(i) && f.isStr(i+2) {
-			f.blob(i+2, "Buffer.from")
+		if call && f.is(i-2, "Buffer") && f.member(i) {
+			if f.isStr(i + 2) {
+				f.blob(i+2, "Buffer.from")
+			} else if f.is(i+2, "[") {
+				f.charCodes(i, "Buffer.from")
+			}
 		}
 	case "update":
 		if call && f.member(i) && f.isStr(i+2) {
@@ -116,7 +120,7 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 		}
 	case "fromCharCode":
 		if call && f.member(i) {
-			f.charCodes(i)
+			f.charCodes(i, "String.fromCharCode")
 		}
 	case "process":
 		if f.is(i+1, ".") && f.is(i+2, "env") && !f.member(i) {
@@ -248,7 +252,17 @@ func (f *file) newExpr(i int) {
 // Function("return this") shim every bundler emits, and are not reported.
 func (f *file) dynamicCall(i, open int, label string) {
 	from, to := f.args(open)
-	if f.literalArgs(from, to) || f.signature(i, from) {
+	if f.signature(i, from) {
+		return
+	}
+	if f.literalArgs(from, to) {
+		f.literalCode(i, from, to, label)
+		return
+	}
+	if label == "eval" && f.typ(from) == js.FunctionToken && f.packer(from) {
+		// The eval is the packer's own; the hiding is what counts.
+		mark(&f.obfuscated, f.add(RuleObfuscator, report.High, f.off(i), "packer: eval(function(p,a,c,k,e,…))",
+			"packed code (eval(function(p,a,c,k,e,...))): the source is unpacked and run at load time"))
 		return
 	}
 	level, why := report.Medium, ""
@@ -261,6 +275,17 @@ func (f *file) dynamicCall(i, open int, label string) {
 	if len(f.dynAt) < 1000 {
 		f.dynAt = append(f.dynAt, i)
 	}
+}
+
+// packer reports whether the function at token i has the parameters of
+// Dean Edwards' packer: function(p,a,c,k,e,d) or (p,a,c,k,e,r).
+func (f *file) packer(i int) bool {
+	for k, p := range []string{"(", "p", ",", "a", ",", "c", ",", "k", ",", "e"} {
+		if !f.is(i+1+k, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // dynamicValue reports eval passed as a function, as in
