@@ -93,12 +93,15 @@ func (s *scan) add(id string, lvl report.Level, msg string, off int, match strin
 // line applies every rule to one logical line that starts at offset base.
 func (s *scan) line(text string, base int) {
 	lower := strings.ToLower(text)
-	matched := map[string]bool{} // a rule's first, strongest form wins
+	var matched map[string]bool // a rule's first, strongest form wins
 	for _, r := range lineRules {
 		if matched[r.id] || !containsAny(lower, r.need) {
 			continue
 		}
 		if loc := r.re.FindStringIndex(text); loc != nil {
+			if matched == nil {
+				matched = map[string]bool{}
+			}
 			matched[r.id] = true
 			s.add(r.id, r.level, r.msg, base+loc[0], text[loc[0]:loc[1]])
 		}
