@@ -96,6 +96,18 @@ func TestChatInstallerStory(t *testing.T) {
 		if _, err := ledger.Recompute(ctx, db, cp.Size); err != nil {
 			t.Fatal(err)
 		}
+
+		// The server flips back to the clean build: bytes already logged,
+		// so no new entry, but the URL changed again and that is alerted.
+		site.set(path, clean)
+		if st := cycle(t, w); st.Logged != 0 || st.Fetched != 1 {
+			t.Fatalf("flip-back cycle: %+v", st)
+		}
+		got = hk.alerts()
+		back := got[len(got)-1]
+		if back.Kind != SameVersionNewBytes || back.SHA256 != sha(clean) || back.Previous.SHA256 != sha(tampered) || back.ID == swap.ID {
+			t.Fatalf("flip-back alert: %+v", back)
+		}
 	})
 }
 

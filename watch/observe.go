@@ -30,6 +30,10 @@ type artifact struct {
 	Info                        blob.Info
 	Signer                      string // from the feed, if it names one
 	Immutable                   bool   // its URL's bytes must never change
+	// Flipped is set when the URL served other bytes at the previous
+	// fetch: bytes seen before but not last time are a change too (a
+	// server alternating between a clean and a tampered build).
+	Flipped bool
 }
 
 // Unparsed is the verdict of an artifact the analysis could not read.
@@ -112,9 +116,12 @@ func (w *Watcher) observe(ctx context.Context, a artifact, c store.Commit, extra
 	c.Report = rep
 	c.Alerts = func(idx int64, appended bool) [][]byte {
 		var out []Alert
-		if appended {
+		if appended || a.Flipped {
 			for _, al := range alerts {
 				al.ID = fmt.Sprintf("%d/%s", idx, al.Kind)
+				if !appended {
+					al.ID += "/" + e.FirstSeen // a repeat of logged bytes
+				}
 				al.Time, al.Product, al.Version, al.URL, al.SHA256, al.Signer, al.Verdict = e.FirstSeen, e.Product, e.Version, e.URL, e.SHA256, e.Signer, e.Verdict
 				al.LedgerIndex = &idx
 				out = append(out, al)

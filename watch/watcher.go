@@ -254,7 +254,8 @@ func (w *Watcher) pollURL(ctx context.Context, p *Product, s *Source) error {
 		return w.db.SetFetch(ctx, *fs) // the server ignored the conditions; same bytes
 	}
 	name := fileName(resp, s.URL)
-	a := artifact{Product: p.Name, Version: versionFrom(name, s.version), URL: s.URL, Name: name, Info: info, Immutable: s.Immutable}
+	a := artifact{Product: p.Name, Version: versionFrom(name, s.version), URL: s.URL, Name: name, Info: info, Immutable: s.Immutable,
+		Flipped: known && st.SHA256 != ""}
 	return w.observe(ctx, a, store.Commit{Fetch: fs}, nil)
 }
 
