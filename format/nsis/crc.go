@@ -30,13 +30,9 @@ func (a *archive) checkCRC() {
 	want := binary.LittleEndian.Uint32(stored[:])
 	if got := h.Sum32(); got != want {
 		a.namer.Add(format.Problem{
-			Rule:    RuleCRC,
+			Rule:    format.RuleDigestMismatch,
 			Message: fmt.Sprintf("installer CRC32 is %08x but the installer stores %08x: its bytes were changed after it was built", got, want),
 			Offset:  a.end - 4,
 		})
 	}
 }
-
-// RuleCRC is the problem reported when an installer's bytes do not match
-// the CRC makensis stored.
-const RuleCRC = "nsis.crc-mismatch"

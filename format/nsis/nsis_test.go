@@ -283,7 +283,7 @@ func TestFail(t *testing.T) {
 		}
 		problems := fsys.(format.ProblemReporter).Problems()
 		st, _ := os.Stat("testdata/fail_crc.exe")
-		if len(problems) != 1 || problems[0].Rule != RuleCRC || problems[0].Offset != st.Size()-4 {
+		if len(problems) != 1 || problems[0].Rule != format.RuleDigestMismatch || problems[0].Offset != st.Size()-4 {
 			t.Errorf("problems: %v", problems)
 		}
 		// The files are intact and still read.
@@ -454,7 +454,7 @@ func TestStoredHeader(t *testing.T) {
 		t.Errorf("log.txt: %v", err)
 	}
 	// The stored CRC no longer matches, which is reported.
-	if p := fsys.(format.ProblemReporter).Problems(); len(p) != 1 || p[0].Rule != RuleCRC {
+	if p := fsys.(format.ProblemReporter).Problems(); len(p) != 1 || p[0].Rule != format.RuleDigestMismatch {
 		t.Errorf("problems: %v", p)
 	}
 }
