@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"crypto/rand"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -197,4 +198,39 @@ func TestLoadKey(t *testing.T) {
 	if _, _, err := LoadKey(path, "other/origin"); err == nil {
 		t.Fatal("LoadKey accepted a key for another origin")
 	}
+}
+
+// TestWitnessCosigned checks that a checkpoint co-signed by a witness, in
+// the standard signed-note form, still opens with the log's key alone,
+// and that the witness's signature checks with the witness's key.
+func TestWitnessCosigned(t *testing.T) {
+	skey, vkey, _ := GenerateKey("vigil.test/ledger")
+	wskey, wvkey, _ := note.GenerateKey(rand.Reader, "witness.example/w1")
+	signer, _ := note.NewSigner(skey)
+	witness, _ := note.NewSigner(wskey)
+	c := Checkpoint{Origin: "vigil.test/ledger", Size: 7, Hash: tlog.RecordHash([]byte("r"))}
+	msg, _ := Sign(c, signer)
+	n, err := note.Open(msg, note.VerifierList(mustVerifier(t, vkey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosigned, err := note.Sign(n, witness)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// note.Sign keeps the log's signature and appends the witness's.
+	if got, err := Open(cosigned, vkey); err != nil || got != c {
+		t.Fatalf("Open(cosigned) = %+v, %v", got, err)
+	}
+	if _, err := note.Open(cosigned, note.VerifierList(mustVerifier(t, wvkey))); err != nil {
+		t.Fatalf("witness signature: %v", err)
+	}
+}
+
+func mustVerifier(t *testing.T, vkey string) note.Verifier {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -13,7 +13,7 @@ import (
 
 // Observation is a logged entry and its index in the ledger.
 type Observation struct {
-	Index int64
+	Index int64 `json:"index"`
 	ledger.Entry
 }
 
