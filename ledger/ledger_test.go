@@ -1,8 +1,8 @@
 package ledger
 
 import (
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"strings"
