@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -298,6 +299,28 @@ func TestFail(t *testing.T) {
 				t.Errorf("err = %v, want a corrupt-data error", err)
 			}
 		})
+	}
+}
+
+// Names that leave $INSTDIR are shown under a safe name and reported.
+func TestTraversal(t *testing.T) {
+	fsys, err := openFile(t, "testdata/fail_traversal.exe", format.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := contents(t, fsys)
+	if sum(got["$INSTDIR/evil.txt"]) != srcSum(t, "readme.txt") || sum(got["C:/Windows/evil.dll"]) != srcSum(t, "bin/aaaa.dat") {
+		t.Errorf("entries: %v", slices.Sorted(maps.Keys(got)))
+	}
+	var declared []string
+	for _, p := range fsys.(format.ProblemReporter).Problems() {
+		if p.Rule != format.RulePathTraversal || p.Offset <= 0 {
+			t.Errorf("problem %v", p)
+		}
+		declared = append(declared, p.Message)
+	}
+	if len(declared) != 2 || !strings.Contains(declared[0], `"$INSTDIR/../../evil.txt"`) || !strings.Contains(declared[1], `"C:/Windows/evil.dll"`) {
+		t.Errorf("problems: %q", declared)
 	}
 }
 

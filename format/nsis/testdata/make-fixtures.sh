@@ -97,6 +97,21 @@ NSI
 (cd "$tmp" && makensis -V1 amd64.nsi)
 cp "$tmp/amd64.exe" amd64.exe
 
+# names that leave the install directory
+cat > "$tmp/fail_traversal.nsi" <<NSI
+Unicode true
+SetCompressor lzma
+OutFile "$tmp/fail_traversal.exe"
+RequestExecutionLevel user
+Section
+  SetOutPath "\$INSTDIR"
+  File "/oname=..\..\evil.txt" "src/readme.txt"
+  File "/oname=C:\Windows\evil.dll" "src/bin/aaaa.dat"
+SectionEnd
+NSI
+(cd "$tmp" && makensis -V1 fail_traversal.nsi)
+cp "$tmp/fail_traversal.exe" fail_traversal.exe
+
 # electron-builder layout: the application ships as one 7z that a plug-in
 # unpacks from $PLUGINSDIR.
 mkdir -p "$tmp/app/resources" "$tmp/plugins"
