@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -506,5 +507,27 @@ func TestFindFirstHeader(t *testing.T) {
 		if got, _, ok := findFirstHeader(bytes.NewReader(b)); ok {
 			t.Errorf("header at %d+100: found at %d", off, got)
 		}
+	}
+}
+
+// Files of one FS may be read from several goroutines.
+func TestConcurrent(t *testing.T) {
+	for _, file := range []string{"lzma_solid.exe", "zlib.exe"} {
+		fsys, err := openFile(t, "testdata/"+file, format.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"$INSTDIR/readme.txt", "$INSTDIR/sub/log.txt", "$INSTDIR/bin/random.bin", "$INSTDIR/uninstall.exe"}
+		var wg sync.WaitGroup
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := fs.ReadFile(fsys, names[i%len(names)]); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }
