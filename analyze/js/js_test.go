@@ -52,6 +52,7 @@ var fixtures = []struct {
 	{"fail_escaped_eval.js", report.High, map[string]report.Level{RuleDynamicCode: report.High, RuleHiddenName: report.High, RuleChildProcess: report.Medium}},
 	{"fail_jsfuck.js", report.High, map[string]report.Level{RuleObfuscator: report.High}},
 	{"fail_page.html", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High, RuleDynamicCode: report.None}},
+	{"fail_obfuscated_b64.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High, RuleHiddenName: report.High}},
 	{"fail_obfuscated_plain.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
 	{"fail_exec_decoded.js", report.High, map[string]report.Level{RuleShellDecode: report.High, RuleExec: report.Medium}},
 	{"fail_minified_append.min.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEncodedBlob: report.Medium}},

@@ -22,7 +22,7 @@ func (f *file) literal(i int) {
 			f.hidden(i, name, "escape sequences", raw)
 		}
 	}
-	if len(val) >= 8 && len(val) <= maxBlob {
+	if len(val) >= 6 && len(val) <= maxBlob {
 		texts, encs := decodings(val)
 		for k, t := range texts {
 			if name := sensitive(t); name != "" {
@@ -68,8 +68,18 @@ func (f *file) places(i int, val string) {
 
 // hidden reports a sensitive name encoded in the literal at token i.
 func (f *file) hidden(i int, name, encoding string, raw []byte) {
-	mark(&f.decode, f.add(RuleHiddenName, report.High, f.off(i), name+" ("+encoding+")",
-		fmt.Sprintf("the string %s is %s written in %s: a sensitive name hidden from review", report.Snippet(string(raw[:min(len(raw), 60)])), name, encoding)))
+	idx := f.add(RuleHiddenName, report.High, f.off(i), name+" ("+encoding+")",
+		fmt.Sprintf("the string %s is %s written in %s: a sensitive name hidden from review", report.Snippet(string(raw[:min(len(raw), 60)])), name, encoding))
+	mark(&f.decode, idx)
+	// What the name is for counts for the combinations, hidden or not.
+	switch name {
+	case "child_process", "exec", "execSync", "spawn", "spawnSync", "powershell", "/bin/sh", "/bin/bash", "cmd.exe":
+		mark(&f.exec, idx)
+	case "http", "https", "fetch", "XMLHttpRequest":
+		mark(&f.network, idx)
+	case "eval", "Function", "_compile", "eval(", "Function(", "runInThisContext", "runInNewContext":
+		mark(&f.dynamic, idx)
+	}
 }
 
 // split joins a chain of string literals added together, starting at

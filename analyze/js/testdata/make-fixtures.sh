@@ -29,6 +29,11 @@ TERSER=${TERSER:-terser}
   --identifier-names-generator mangled --string-array true --string-array-threshold 1 \
   --string-array-rotate false --string-array-shuffle false --control-flow-flattening false >/dev/null
 
+# fail_obfuscated_b64.js: default names, base64 string array without
+# splitting: the names decode with the obfuscator's alphabet.
+"$OBFUSCATOR" src/loader.js --output fail_obfuscated_b64.js --seed 3 --compact true \
+  --string-array true --string-array-threshold 1 --string-array-encoding base64 >/dev/null
+
 # ok_minified.min.js: an honest library minified by terser; it keeps the
 # Function("return this")() global shim.
 "$TERSER" src/library.js --compress --mangle --output ok_minified.min.js
