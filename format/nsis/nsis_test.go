@@ -244,6 +244,19 @@ func TestCorpus(t *testing.T) {
 		if _, err := fs.Stat(fsys, "$INSTDIR/Uninstall Chat Agent.exe"); err != nil {
 			t.Errorf("%s: %v", file, err)
 		}
+		script, err := fs.ReadFile(fsys, scriptName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{
+			"\nFunction .onInit\n  FindWindow $0 \"\" \"Chat Agent\"\n",
+			`WriteReg HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "com.chatvern.agent" "$\"$INSTDIR\ChatAgent.exe$\" --hidden"`,
+			`RegisterDLL "$PLUGINSDIR\nsis7z.dll" "ExtractWithDetails"`,
+		} {
+			if !strings.Contains(string(script), s) {
+				t.Errorf("%s: script lacks %q", file, s)
+			}
+		}
 	}
 }
 

@@ -48,7 +48,7 @@ var commands = [...]struct{ name, params string }{
 // render prints the install script, one command per line, with the files
 // it extracts named as in the FS. The output is meant to be diffed and
 // read, not compiled: labels are script addresses.
-func (h *header) render(comp compression, items []item) []byte {
+func (h *header) render(comp compression, uninstaller bool, items []item) []byte {
 	files := map[int]string{}
 	for _, it := range items {
 		files[it.entry] = it.name
@@ -61,6 +61,16 @@ func (h *header) render(comp compression, items []item) []byte {
 	}
 	fmt.Fprintf(&b, " %s\n", comp.method)
 	targets := h.callTargets()
+	names := map[int]string{}
+	prefix := "."
+	if uninstaller {
+		prefix = "un."
+	}
+	for k, addr := range h.callbacks {
+		if addr >= 0 && int(addr) < h.numEntries() {
+			names[int(addr)] = prefix + "on" + callbackNames[k]
+		}
+	}
 	sections := h.sectionStarts()
 	for i := 0; i < h.numEntries(); i++ {
 		if b.Len() > maxScript {
@@ -70,7 +80,9 @@ func (h *header) render(comp compression, items []item) []byte {
 		if name, ok := sections[i]; ok {
 			fmt.Fprintf(&b, "\n; Section %s\n", quote(name))
 		}
-		if targets[i] {
+		if name, ok := names[i]; ok {
+			fmt.Fprintf(&b, "\nFunction %s\n", name)
+		} else if targets[i] {
 			fmt.Fprintf(&b, "\nlabel_%d:\n", i)
 		}
 		op, p := h.entry(i)
@@ -133,6 +145,13 @@ func (h *header) render(comp compression, items []item) []byte {
 		b.WriteString("\n")
 	}
 	return []byte(b.String())
+}
+
+// callbackNames are the callbacks in header order (fileform.h); an
+// uninstaller's are the same slots with "un." before them.
+var callbackNames = [...]string{
+	"Init", "InstSuccess", "InstFailed", "UserAbort", "GUIInit", "GUIEnd",
+	"MouseOverSection", "VerifyInstDir", "SelChange", "RebootFailed",
 }
 
 // callTargets are the addresses that Call, Goto and the conditional

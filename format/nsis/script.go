@@ -36,6 +36,9 @@ type header struct {
 
 	// secOff, secNum and secSize locate the section records.
 	secOff, secNum, secSize uint32
+	// callbacks are the script addresses of .onInit and the other
+	// callback functions, -1 when absent.
+	callbacks [10]int32
 }
 
 // parseHeader checks the block table and finds the entries and strings.
@@ -68,6 +71,10 @@ func parseHeader(raw []byte) (*header, error) {
 	h.entries = raw[eOff : eOff+eNum*entrySize]
 	if off, num := block(blockSections); num > 0 && off < eOff && (eOff-off)/num >= 24 {
 		h.secOff, h.secNum, h.secSize = off, num, (eOff-off)/num
+	}
+	// After the block table: ten 32-bit settings, then the callbacks.
+	for k := range h.callbacks {
+		h.callbacks[k] = int32(u32(raw, 4+bho*numBlocks+40+4*uint32(k)))
 	}
 	h.strs = raw[sOff:lOff]
 	h.unicode = h.strs[0] == 0 && h.strs[1] == 0

@@ -59,7 +59,7 @@ func (a *archive) tree(h *header) *format.Tree {
 		})
 	}
 	if len(entries) < a.lim.MaxEntries || a.lim.MaxEntries == 0 {
-		text := h.render(a.comp, items)
+		text := h.render(a.comp, a.fh.flags&flagUninstall != 0, items)
 		entries = append(entries, format.Entry{
 			Name: a.namer.Clean(scriptName, -1),
 			Size: int64(len(text)),
