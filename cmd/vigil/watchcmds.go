@@ -142,6 +142,7 @@ func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) int
   export (FILE | --sha256 HEX) [--index N] [-o BUNDLE]
                                write an offline proof bundle for one entry
   show [--from N]              print entries as JSON lines
+  report N                     print the scan and diff stored with entry N
   key                          print the log's verifier key
 
 Every command takes --config FILE, --db DSN and --key VKEY|@FILE.`)
@@ -168,6 +169,8 @@ Every command takes --config FILE, --db DSN and --key VKEY|@FILE.`)
 	case "show":
 		from := fs.Int64("from", 0, "first entry")
 		run = func(st *state) error { return ledgerShow(ctx, st, *from, stdout) }
+	case "report":
+		run = func(st *state) error { return ledgerReport(ctx, st, fs.Args(), stdout) }
 	case "key":
 		run = func(st *state) error {
 			if st.vkey == "" {
@@ -286,6 +289,39 @@ func ledgerShow(ctx context.Context, st *state, from int64, stdout io.Writer) er
 		}
 		return enc.Encode(store.Observation{Index: i, Entry: e})
 	})
+}
+
+func ledgerReport(ctx context.Context, st *state, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: vigil ledger report N")
+	}
+	var idx int64
+	if _, err := fmt.Sscan(args[0], &idx); err != nil {
+		return fmt.Errorf("entry %q: %v", args[0], err)
+	}
+	r, ok, err := st.db.Report(ctx, idx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no report stored for entry %d", idx)
+	}
+	out := struct {
+		Index     int64           `json:"index"`
+		BaseIndex int64           `json:"base_index"`
+		Error     string          `json:"error,omitempty"`
+		Scan      json.RawMessage `json:"scan,omitempty"`
+		Diff      json.RawMessage `json:"diff,omitempty"`
+	}{Index: idx, BaseIndex: r.BaseIndex, Error: r.Error}
+	if len(r.Scan) > 0 {
+		out.Scan = r.Scan
+	}
+	if len(r.Diff) > 0 {
+		out.Diff = r.Diff
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 // bundleFor proves observation o against the latest signed checkpoint.

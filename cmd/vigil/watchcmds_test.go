@@ -188,6 +188,12 @@ func TestVerifyChatInstaller(t *testing.T) {
 				t.Fatalf("edited bundle: exit %d, %s", code, errs)
 			}
 
+			// The stored diff points at the trojanized file.
+			out = mustVigil(t, 0, "ledger", "report", "--config", cfg, "1")
+			if !strings.Contains(out, `"base_index": 0`) || !strings.Contains(out, `"mode": "diff"`) {
+				t.Fatalf("ledger report 1:\n%.2000s", out)
+			}
+
 			// Never seen: exit 1, and says so.
 			upath := filepath.Join(dir, "unknown.exe")
 			os.WriteFile(upath, []byte("MZ never served"), 0o644)
