@@ -13,7 +13,7 @@ const maxScripts = 1000
 // inspectHTML analyzes the inline <script> blocks of an HTML or SVG page.
 // Findings are placed in the page, not in the block.
 func inspectHTML(page []byte) []report.Finding {
-	lower := bytes.ToLower(page)
+	lower := asciiLower(page) // same length as page, unlike bytes.ToLower
 	pos := &file{src: page}
 	var out []report.Finding
 	for n, at := 0, 0; n < maxScripts && len(out) < maxFindings; n++ {
@@ -62,4 +62,17 @@ func scriptType(tag string) bool {
 		return true
 	}
 	return false
+}
+
+// asciiLower returns b with A-Z lowered and every other byte kept, so
+// that offsets in the result are offsets in b.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
