@@ -50,6 +50,12 @@ type HTTPConfig struct {
 	MaxSize     int64    `json:"max_size"`      // artifact size bound; default 2 GiB
 	MaxMeta     int64    `json:"max_meta"`      // feed document size bound; default 64 MiB
 	UserAgent   string   `json:"user_agent"`
+	// AllowPrivate lets the watcher connect to loopback, private,
+	// link-local and other non-public addresses. Off by default: a feed
+	// is hostile input, and a packument whose tarball URL points at a
+	// cloud metadata service or an intranet host must not make the
+	// watcher fetch it. Turn it on for an internal mirror.
+	AllowPrivate bool `json:"allow_private"`
 }
 
 // Alerts lists the sinks.

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -31,8 +34,14 @@ type transport struct {
 }
 
 func newTransport(c HTTPConfig) *transport {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	if !c.AllowPrivate {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: publicOnly}
+		base.DialContext = d.DialContext
+		base.Proxy = nil // a proxy would connect on our behalf, unchecked
+	}
 	t := &transport{
-		base:    http.DefaultTransport.(*http.Transport).Clone(),
+		base:    base,
 		timeout: time.Duration(c.Timeout),
 		retries: c.Retries,
 		backoff: time.Duration(c.Backoff),
@@ -45,6 +54,30 @@ func newTransport(c HTTPConfig) *transport {
 	}
 	return t
 }
+
+// publicOnly refuses connections to addresses that are not public
+// unicast. It runs after name resolution, on the address actually dialled,
+// so neither a hostile URL nor DNS rebinding gets past it.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("watch: refusing to dial %s: not an IP address", address)
+	}
+	ip = ip.Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || isShared(ip) {
+		return fmt.Errorf("watch: refusing to connect to non-public address %s (set http.allow_private for an internal mirror)", ip)
+	}
+	return nil
+}
+
+// shared is 100.64.0.0/10 (carrier-grade NAT), which IsPrivate omits.
+var shared = netip.MustParsePrefix("100.64.0.0/10")
+
+func isShared(ip netip.Addr) bool { return shared.Contains(ip) }
 
 // wait blocks until the host may be sent another request.
 func (t *transport) wait(ctx context.Context, host string) error {

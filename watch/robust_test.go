@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -161,5 +162,37 @@ func TestWebhookSignature(t *testing.T) {
 	}
 	if VerifySignature([]byte("other"), body, sig) || VerifySignature([]byte("k"), append(body, ' '), sig) {
 		t.Fatal("signature verified with the wrong key or body")
+	}
+}
+
+// TestPrivateAddressesRefused checks the default: a feed (or a config)
+// pointing at loopback is not fetched, and nothing is logged.
+func TestPrivateAddressesRefused(t *testing.T) {
+	site, srv := newVendor(t)
+	site.set("/tool-2.0.0.tar.gz", fixture(t, "tool-2.0.0.tar.gz"))
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "tool", Sources: []Source{{Type: "url", URL: srv.URL + "/tool-2.0.0.tar.gz"}}})
+	cfg.HTTP.AllowPrivate = false
+	cfg.HTTP.Retries = 0
+	var log strings.Builder
+	w, err := New(context.Background(), cfg, io.Discard, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if st := cycle(t, w); st.Logged != 0 || st.Errors != 1 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	if !strings.Contains(log.String(), "non-public address 127.0.0.1") || site.hits["/tool-2.0.0.tar.gz"] != 0 {
+		t.Fatalf("log: %s (hits %d)", log.String(), site.hits["/tool-2.0.0.tar.gz"])
+	}
+	for _, addr := range []string{"10.1.2.3:80", "[::1]:443", "169.254.169.254:80", "100.64.0.1:80", "0.0.0.0:80", "[fe80::1]:80", "[::ffff:192.168.0.1]:80"} {
+		if publicOnly("tcp", addr, nil) == nil {
+			t.Errorf("publicOnly allowed %s", addr)
+		}
+	}
+	for _, addr := range []string{"192.0.2.1:443", "[2001:db8::1]:443", "8.8.8.8:53"} {
+		if err := publicOnly("tcp", addr, nil); err != nil {
+			t.Errorf("publicOnly refused %s: %v", addr, err)
+		}
 	}
 }

@@ -129,7 +129,7 @@ func testConfig(t testing.TB, dsn, hookURL string, products ...Product) *Config 
 		"db":       dsn,
 		"origin":   "vigil.test/ledger",
 		"workers":  4,
-		"http":     map[string]any{"timeout": "10s", "retries": 2, "backoff": "10ms", "rate_per_host": 1000},
+		"http":     map[string]any{"timeout": "10s", "retries": 2, "backoff": "10ms", "rate_per_host": 1000, "allow_private": true},
 		"alerts":   map[string]any{"jsonl": filepath.Join(dir, "alerts.jsonl")},
 		"products": products,
 	}

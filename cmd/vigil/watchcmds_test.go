@@ -82,7 +82,7 @@ func writeConfig(t testing.TB, dir, dsn string, urls map[string]string, extra ma
 	}
 	c := map[string]any{
 		"state": dir, "db": dsn, "origin": "vigil.test/ledger", "workers": 4,
-		"http":     map[string]any{"timeout": "10s", "retries": 1, "backoff": "10ms", "rate_per_host": 1000},
+		"http":     map[string]any{"timeout": "10s", "retries": 1, "backoff": "10ms", "rate_per_host": 1000, "allow_private": true},
 		"alerts":   map[string]any{"jsonl": "alerts.jsonl"},
 		"products": products,
 	}
