@@ -1,6 +1,7 @@
 package nsis
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -71,7 +72,6 @@ func newArchive(src format.Source, base int64, fh firstHeader, lim format.Limits
 // block behind it.
 func (a *archive) readHeader() error {
 	start := a.base + firstHeaderLen
-	a.header = make([]byte, a.fh.headerLen)
 	if a.comp.solid {
 		r, err := a.comp.decompressor(io.NewSectionReader(a.src, start, a.end-start))
 		if err != nil {
@@ -84,8 +84,8 @@ func (a *archive) readHeader() error {
 		if binary.LittleEndian.Uint32(n[:]) != a.fh.headerLen {
 			return fmt.Errorf("%w: header size disagrees with first header", errCorrupt)
 		}
-		if _, err := io.ReadFull(r, a.header); err != nil {
-			return fmt.Errorf("%w: header: %v", errCorrupt, noEOF(err))
+		if err := a.readHeaderFrom(r); err != nil {
+			return err
 		}
 		a.data = 4 + int64(a.fh.headerLen)
 		return nil
@@ -94,10 +94,26 @@ func (a *archive) readHeader() error {
 	if err != nil {
 		return fmt.Errorf("%w: header: %v", errCorrupt, err)
 	}
-	if _, err := io.ReadFull(rc, a.header); err != nil {
-		return fmt.Errorf("%w: header: %v", errCorrupt, noEOF(err))
+	if err := a.readHeaderFrom(rc); err != nil {
+		return err
 	}
 	a.data = start + 4 + size
+	return nil
+}
+
+// readHeaderFrom reads the header's headerLen bytes. The buffer grows with
+// what the stream really holds, so a first header that claims a huge
+// header over a short stream costs no more than the stream.
+func (a *archive) readHeaderFrom(r io.Reader) error {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, int64(a.fh.headerLen)))
+	if err == nil && n < int64(a.fh.headerLen) {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return fmt.Errorf("%w: header: %v", errCorrupt, err)
+	}
+	a.header = buf.Bytes()
 	return nil
 }
 
