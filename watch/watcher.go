@@ -72,9 +72,15 @@ func New(ctx context.Context, cfg *Config, stdout, log io.Writer) (*Watcher, err
 	} else if cfg.Alerts.JSONL != "" {
 		w.sinks = append(w.sinks, &jsonlSink{path: cfg.Alerts.JSONL})
 	}
+	// Webhook receivers are the operator's own choice and often internal,
+	// so the non-public address guard, which is there for feeds, does not
+	// apply to them.
+	hookHTTP := cfg.HTTP
+	hookHTTP.AllowPrivate = true
+	hookClient := &http.Client{Transport: newTransport(hookHTTP)}
 	for _, h := range cfg.Alerts.Webhooks {
 		w.sinks = append(w.sinks, &webhookSink{
-			url: h.URL, secret: []byte(h.secret()), client: client,
+			url: h.URL, secret: []byte(h.secret()), client: hookClient,
 			retries: cfg.HTTP.Retries, backoff: time.Duration(cfg.HTTP.Backoff),
 		})
 	}
