@@ -126,7 +126,7 @@ cat > "$tmp/nsis7z.c" <<'C'
 __declspec(dllexport) void __cdecl ExtractWithDetails(HWND p, int n, wchar_t *v, void *s, void *x) {}
 BOOL WINAPI DllMain(HINSTANCE i, DWORD r, LPVOID x) { return TRUE; }
 C
-i686-w64-mingw32-gcc -shared -s -O2 -Wl,--no-insert-timestamp -o "$tmp/plugins/nsis7z.dll" "$tmp/nsis7z.c"
+i686-w64-mingw32-gcc -shared -s -O2 -Wl,--no-insert-timestamp,--disable-auto-image-base -o "$tmp/plugins/nsis7z.dll" "$tmp/nsis7z.c"
 cp "$tmp/plugins/nsis7z.dll" src/nsis7z.dll
 cat > "$tmp/electron.nsi" <<NSI
 Unicode true
