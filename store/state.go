@@ -132,15 +132,18 @@ func (d *DB) Claim(ctx context.Context, names []string, owner string, ttl time.D
 	return got, rows.Err()
 }
 
-// Release gives up claims early.
+// Release gives up claims early, in statements of at most 500 names.
 func (d *DB) Release(ctx context.Context, names []string, owner string) error {
-	if len(names) == 0 {
-		return nil
+	for len(names) > 0 {
+		batch := names[:min(len(names), 500)]
+		names = names[len(batch):]
+		args := []any{owner}
+		for _, n := range batch {
+			args = append(args, n)
+		}
+		if _, err := d.db.ExecContext(ctx, d.q(`DELETE FROM leases WHERE owner = ? AND name IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`), args...); err != nil {
+			return err
+		}
 	}
-	args := []any{owner}
-	for _, n := range names {
-		args = append(args, n)
-	}
-	_, err := d.db.ExecContext(ctx, d.q(`DELETE FROM leases WHERE owner = ? AND name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`), args...)
-	return err
+	return nil
 }

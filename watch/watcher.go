@@ -100,8 +100,11 @@ func (w *Watcher) Cycle(ctx context.Context) (Stats, error) {
 	w.mu.Lock()
 	w.stats = Stats{}
 	w.mu.Unlock()
-	if _, err := w.deliver(ctx); err != nil {
+	// Alerts an earlier run queued but could not deliver go first.
+	if n, err := w.deliver(ctx); err != nil {
 		w.logf("alerts: %v", err)
+	} else {
+		w.count(func(s *Stats) { s.Alerts += n })
 	}
 	jobs := make(chan *Product)
 	var wg sync.WaitGroup
