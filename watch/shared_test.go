@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -71,5 +72,25 @@ func TestVersionFromHeader(t *testing.T) {
 	obs, _ := w.DB().BySHA256(context.Background(), sha(data))
 	if len(obs) != 1 || obs[0].Version != "2.1.0" {
 		t.Fatalf("observations: %+v", obs)
+	}
+}
+
+// TestVersionAndSignerFromPE serves the chat installer from a URL with no
+// version in it: the version comes from its PE version resource and the
+// signer from its Authenticode signature.
+func TestVersionAndSignerFromPE(t *testing.T) {
+	clean, _ := chatInstallers(t)
+	site, srv := newVendor(t)
+	site.set("/download/latest", clean)
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "chat-agent", Sources: []Source{{Type: "url", URL: srv.URL + "/download/latest"}}})
+	w := startWatcher(t, cfg)
+	cycle(t, w)
+	obs, _ := w.DB().BySHA256(context.Background(), sha(clean))
+	if len(obs) != 1 {
+		t.Fatalf("observations: %+v", obs)
+	}
+	t.Logf("version %q, signer %q", obs[0].Version, obs[0].Signer)
+	if !strings.HasPrefix(obs[0].Version, "10.0.72") || !strings.Contains(obs[0].Signer, "CN=") {
+		t.Fatalf("version %q, signer %q", obs[0].Version, obs[0].Signer)
 	}
 }
