@@ -79,32 +79,35 @@ func dotted(toks []token) (name, as string) {
 // assigned from decoding or downloading calls (tainted) or from strings
 // put together at run time (built).
 func collect(lines []logical, alias map[string]string) (calls []call, tainted, built map[string]bool) {
-	type scope struct {
+	type block struct {
 		indent int
 		name   string
 	}
-	var stack []scope
+	var stack []block
 	tainted, built = map[string]bool{}, map[string]bool{}
 	for _, l := range lines {
 		for len(stack) > 0 && stack[len(stack)-1].indent >= l.indent {
 			stack = stack[:len(stack)-1]
 		}
-		def := ""
+		def, scope := "", ""
 		if len(stack) > 0 {
 			def = stack[0].name
 		}
-		lineCalls := callsIn(l.toks, alias, len(stack) == 0, def)
+		for _, sc := range stack {
+			scope += "." + sc.name
+		}
+		lineCalls := callsIn(l.toks, alias, len(stack) == 0, def, scope)
 		calls = append(calls, lineCalls...)
-		taint(l.toks, lineCalls, tainted)
+		taint(l.toks, lineCalls, tainted, scope)
 		if i := assignment(l.toks); i > 0 && isBuilt(l.toks[i+1:], nil, "") {
-			built[def+"."+l.toks[i-1].text] = true
+			built[scope+"."+l.toks[i-1].text] = true
 		}
 		t := l.toks
 		if len(t) > 1 && t[0].text == "async" {
 			t = t[1:]
 		}
 		if len(t) > 1 && (t[0].text == "def" || t[0].text == "class") {
-			stack = append(stack, scope{l.indent, t[1].text})
+			stack = append(stack, block{l.indent, t[1].text})
 		}
 	}
 	return calls, tainted, built
@@ -121,8 +124,8 @@ func assignment(toks []token) int {
 
 // isBuilt reports whether an expression puts a string together at run
 // time: concatenation, % formatting, an f-string, format() or join(), or a
-// name assigned from such an expression in the same function, def.
-func isBuilt(toks []token, built map[string]bool, def string) bool {
+// name assigned from such an expression in the same scope.
+func isBuilt(toks []token, built map[string]bool, scope string) bool {
 	str := false
 	for _, t := range toks {
 		switch {
@@ -133,7 +136,7 @@ func isBuilt(toks []token, built map[string]bool, def string) bool {
 			}
 		case t.kind == tName && (t.text == "format" || t.text == "join"):
 			return true
-		case t.kind == tName && built[def+"."+t.text] && len(toks) == 1:
+		case t.kind == tName && built[scope+"."+t.text] && len(toks) == 1:
 			return true
 		}
 	}
@@ -150,7 +153,7 @@ func isBuilt(toks []token, built map[string]bool, def string) bool {
 
 // callsIn returns the calls of one logical line: a dotted name chain that
 // does not follow a dot, followed by "(".
-func callsIn(toks []token, alias map[string]string, module bool, def string) []call {
+func callsIn(toks []token, alias map[string]string, module bool, def, scope string) []call {
 	var out []call
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tName || i > 0 && (toks[i-1].text == "." || toks[i-1].text == "def" || toks[i-1].text == "class") {
@@ -169,7 +172,7 @@ func callsIn(toks []token, alias map[string]string, module bool, def string) []c
 			parts[0] = full
 		}
 		end := closing(toks, j+1)
-		out = append(out, call{name: strings.Join(parts, "."), args: toks[j+2 : end], off: toks[i].off, module: module, def: def})
+		out = append(out, call{name: strings.Join(parts, "."), args: toks[j+2 : end], off: toks[i].off, module: module, def: def, scope: scope})
 	}
 	return out
 }
@@ -192,9 +195,9 @@ func closing(toks []token, open int) int {
 	return len(toks)
 }
 
-// taint marks the names a line assigns (x = ..., with ... as x) when the
-// line calls a decoder or a downloader.
-func taint(toks []token, calls []call, tainted map[string]bool) {
+// taint marks the names a line assigns in scope (x = ..., with ... as x)
+// when the line calls a decoder or a downloader.
+func taint(toks []token, calls []call, tainted map[string]bool, scope string) {
 	source := false
 	for _, k := range calls {
 		if isDecoder(k.name) || isFetch(k.name) {
@@ -207,21 +210,21 @@ func taint(toks []token, calls []call, tainted map[string]bool) {
 	for i, t := range toks {
 		switch {
 		case t.text == "=" && i > 0 && toks[i-1].kind == tName && (i+1 >= len(toks) || toks[i+1].text != "="):
-			tainted[toks[i-1].text] = true
+			tainted[scope+"."+toks[i-1].text] = true
 		case t.text == "as" && i+1 < len(toks) && toks[i+1].kind == tName:
-			tainted[toks[i+1].text] = true
+			tainted[scope+"."+toks[i+1].text] = true
 		}
 	}
 }
 
 // decodes reports whether call arguments decode or download: a decoder or
-// fetcher call among them, or a name assigned from one.
-func decodes(args []token, tainted map[string]bool, alias map[string]string) bool {
+// fetcher call among them, or a name assigned from one in the same scope.
+func decodes(args []token, tainted map[string]bool, alias map[string]string, scope string) bool {
 	for i, t := range args {
 		if t.kind != tName {
 			continue
 		}
-		if tainted[t.text] && (i == 0 || args[i-1].text != ".") {
+		if tainted[scope+"."+t.text] && (i == 0 || args[i-1].text != ".") {
 			return true
 		}
 		// A decoder reached through an expression, as in
@@ -230,7 +233,7 @@ func decodes(args []token, tainted map[string]bool, alias map[string]string) boo
 			return true
 		}
 	}
-	for _, k := range callsIn(args, alias, false, "") {
+	for _, k := range callsIn(args, alias, false, "", "") {
 		if isDecoder(k.name) || isFetch(k.name) {
 			return true
 		}
@@ -304,7 +307,7 @@ var networkModules = []string{"socket.", "urllib.request.", "urllib2.", "request
 
 func isNetwork(name string) bool {
 	switch name {
-	case "socket.gethostname", "socket.getfqdn", "socket.inet_aton", "socket.inet_ntoa", "socket.htons", "socket.ntohs":
+	case "socket.socket", "socket.socketpair", "socket.has_ipv6", "socket.inet_pton", "socket.inet_ntop", "socket.gethostname", "socket.getfqdn", "socket.inet_aton", "socket.inet_ntoa", "socket.htons", "socket.ntohs":
 		return false
 	}
 	if last(name) == "urlopen" {
@@ -314,6 +317,17 @@ func isNetwork(name string) bool {
 		if strings.HasPrefix(name, m) {
 			return true
 		}
+	}
+	return false
+}
+
+// isTraffic reports a network call that sends or fetches something, as
+// opposed to one that builds or configures a client.
+func isTraffic(name string) bool {
+	switch last(name) {
+	case "urlopen", "urlretrieve", "get", "post", "put", "patch", "delete", "head", "request",
+		"create_connection", "connect", "send", "sendall", "sendto", "Request", "HTTPConnection", "HTTPSConnection":
+		return isNetwork(name)
 	}
 	return false
 }

@@ -92,7 +92,8 @@ type call struct {
 	args   []token
 	off    int
 	module bool   // at module level, not inside a def or class body
-	def    string // the enclosing top-level def, if any
+	def    string // the enclosing top-level def or class, if any
+	scope  string // the enclosing defs and classes, dot-separated
 }
 
 // checker holds what one file's rules need to see of the whole file.
@@ -106,10 +107,12 @@ type checker struct {
 	has     map[string]bool     // capabilities anywhere in the file
 	alias   map[string]string   // import aliases
 	built   map[string]bool     // names assigned from strings built at run time
+	funcs   map[string]bool     // top-level functions (not classes) of the file
+	config  map[int]bool        // findings (by index) that name configuration, not secrets
 }
 
 func analyzeSource(src string, startup bool) []report.Finding {
-	c := &checker{src: src, startup: startup, seen: map[string]bool{}, caps: map[string][]string{}, has: map[string]bool{}}
+	c := &checker{src: src, startup: startup, seen: map[string]bool{}, caps: map[string][]string{}, has: map[string]bool{}, config: map[int]bool{}}
 	c.starts = []int{0}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -120,6 +123,7 @@ func analyzeSource(src string, startup bool) []report.Finding {
 	c.alias = imports(lines)
 	calls, tainted, built := collect(lines, c.alias)
 	c.built = built
+	c.funcs = functions(lines)
 	for _, l := range lines {
 		if len(l.toks) == 1 {
 			continue // a docstring or a bare string statement
@@ -161,12 +165,13 @@ func (c *checker) call(k call, tainted map[string]bool) {
 	var capability string
 	switch {
 	case isExec(k.name):
-		if decodes(k.args, tainted, c.alias) {
+		capability = "eval" // dynamic code, not by itself an import-time alarm
+		if decodes(k.args, tainted, c.alias, k.scope) {
 			c.add(RuleExecDecoded, report.High, fmt.Sprintf("%s runs code decoded or downloaded at run time", k.name), k.off, k.name+"("+text(k.args)+")")
+			capability = "exec"
 		} else if !literalOnly(k.args) {
 			c.add(RuleDynamicExec, report.Medium, fmt.Sprintf("%s runs code built at run time", k.name), k.off, k.name)
 		}
-		capability = "exec"
 	case isSubprocess(k.name):
 		c.add(RuleSubprocess, report.Medium, fmt.Sprintf("%s starts a process", k.name), k.off, k.name)
 		for _, t := range k.args {
@@ -190,7 +195,7 @@ func (c *checker) call(k call, tainted map[string]bool) {
 			capability = "build-tool"
 		}
 	case isDNS(k.name):
-		if isBuilt(firstArg(k.args), c.built, k.def) {
+		if isBuilt(firstArg(k.args), c.built, k.scope) {
 			c.add(RuleDNSBuilt, report.Medium, fmt.Sprintf("%s resolves a name built at run time", k.name), k.off, k.name+"("+text(firstArg(k.args))+")")
 			capability = "dns"
 		} else {
@@ -199,7 +204,10 @@ func (c *checker) call(k call, tainted map[string]bool) {
 		}
 	case isNetwork(k.name):
 		c.add(RuleNetwork, report.Low, fmt.Sprintf("%s uses the network", k.name), k.off, k.name)
-		capability = "network"
+		capability = "netlib" // configuring a network library sends nothing
+		if isTraffic(k.name) {
+			capability = "network"
+		}
 	case isThread(k.name):
 		capability = "thread"
 		if k.module {
@@ -232,7 +240,7 @@ func (c *checker) importTime(k call) {
 	switch {
 	case isSubprocess(k.name) && !buildTool(k.args):
 		what = []string{"process"}
-	case isNetwork(k.name), isDNS(k.name):
+	case isTraffic(k.name), isDNS(k.name):
 		what = []string{"network"}
 	case isThread(k.name):
 		what = []string{"thread"}
@@ -241,8 +249,8 @@ func (c *checker) importTime(k call) {
 				what = append(what, c.caps[k.args[i+2].text]...)
 			}
 		}
-	default:
-		what = c.caps[k.name]
+	case c.funcs[k.name]:
+		what = c.caps[k.name] // a function of this file, called on import
 	}
 	what = risky(what)
 	if len(what) == 0 {
@@ -278,6 +286,22 @@ func (c *checker) installTime(lines []logical, calls []call) {
 			c.add(RuleImportTime, report.High, fmt.Sprintf("the setup command %s, registered in cmdclass, runs at install and starts: %s", k.def, strings.Join(what, ", ")), k.off, k.name)
 		}
 	}
+}
+
+// functions returns the names of the file's top-level functions. Calling a
+// class only runs its __init__, so classes are left out.
+func functions(lines []logical) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lines {
+		t := l.toks
+		if l.indent == 0 && len(t) > 1 && t[0].text == "async" {
+			t = t[1:]
+		}
+		if l.indent == 0 && len(t) > 1 && t[0].text == "def" {
+			out[t[1].text] = true
+		}
+	}
+	return out
 }
 
 // buildTools are the programs setup.py and __init__.py honestly run at
@@ -338,7 +362,7 @@ func (c *checker) combine() {
 		case f.Rule == RuleDNSBuilt && (c.has["encode"] || sens):
 			f.Level = report.High
 			f.Message += ", in a file that also encodes data or reads sensitive files"
-		case f.Rule == RuleSensitivePath && (c.has["network"] || c.has["dns"]):
+		case f.Rule == RuleSensitivePath && !c.config[i] && (c.has["network"] || c.has["dns"]):
 			f.Level = report.High
 			f.Message += ", in a file that also uses the network"
 		}
@@ -346,27 +370,41 @@ func (c *checker) combine() {
 }
 
 // sensitive reports string literals that name credential or system files.
+// Secrets (keys, tokens, wallets) can be raised to high by the rest of the
+// file; configuration that network clients honestly read (.netrc for
+// requests, .pypirc for pip, /etc/hosts) stays medium.
 func (c *checker) sensitive(t token) {
 	s := literal(t)
-	if len(s) > 300 || strings.ContainsAny(s, " \t\n") && !strings.ContainsAny(s, `/\`) {
-		return // prose, not a path
+	if len(s) > 300 || strings.Contains(s, "://") || strings.ContainsAny(s, " \t\n") && !strings.ContainsAny(s, `/\`) {
+		return // prose or a URL, not a path
 	}
 	low := strings.ToLower(s)
-	for _, p := range sensitivePaths {
+	for _, p := range secretPaths {
 		if strings.Contains(low, p) {
-			c.add(RuleSensitivePath, report.Medium, fmt.Sprintf("the code names %q, a credential or system file", p), t.off, s)
+			c.add(RuleSensitivePath, report.Medium, fmt.Sprintf("the code names %q, where credentials are kept", p), t.off, s)
+			return
+		}
+	}
+	for _, p := range configPaths {
+		if strings.Contains(low, p) {
+			n := len(c.out)
+			c.add(RuleSensitivePath, report.Medium, fmt.Sprintf("the code names %q, a system or client configuration file", p), t.off, s)
+			if len(c.out) > n {
+				c.config[n] = true
+			}
 			return
 		}
 	}
 }
 
-var sensitivePaths = []string{
-	"~/.ssh", "/.ssh/", ".ssh/id_", "id_rsa", "id_ed25519", "/etc/passwd", "/etc/shadow", "/etc/hosts",
-	".aws/credentials", ".npmrc", ".git-credentials", ".gitconfig", ".pypirc", ".netrc",
-	".docker/config.json", ".kube/config", ".bash_history", ".zsh_history", "/etc/resolv.conf",
-	"login data", "local state", "user data/default", "wallet.dat", "exodus", "electrum",
-	"ethereum/keystore", "nkbihfbeogaeaoehlefnkodbefgpgknn", ".gnupg",
+var secretPaths = []string{
+	"~/.ssh", "/.ssh/", ".ssh/id_", "id_rsa", "id_ed25519", "/etc/passwd", "/etc/shadow",
+	".aws/credentials", ".npmrc", ".git-credentials", ".docker/config.json", ".kube/config",
+	".bash_history", ".zsh_history", "login data", "local state", "user data/default", "wallet.dat",
+	"exodus", "electrum", "ethereum/keystore", "nkbihfbeogaeaoehlefnkodbefgpgknn", ".gnupg",
 }
+
+var configPaths = []string{".netrc", ".pypirc", ".gitconfig", "/etc/hosts", "/etc/resolv.conf"}
 
 func appendOnce(list []string, s string) []string {
 	for _, x := range list {
@@ -407,7 +445,7 @@ func analyzePth(b []byte) []report.Finding {
 			code[i] = '\n'
 		}
 	}
-	c := &checker{seen: map[string]bool{}}
+	c := &checker{seen: map[string]bool{}, config: map[int]bool{}}
 	c.starts = []int{0}
 	var lines [][2]int
 	for off := 0; off < len(b); {
