@@ -157,3 +157,16 @@ func BenchmarkSolidZlib(b *testing.B) {
 func BenchmarkSolidLZMA(b *testing.B) {
 	benchmarkExtract(b, benchInstaller(b, "/SOLID lzma", 4, 36, false))
 }
+
+// Open on a 64 MB PE file that is not an installer: the scan for the
+// first header reads the whole file.
+func BenchmarkNotNSIS(b *testing.B) {
+	data := make([]byte, 64<<20)
+	copy(data, "MZ")
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := Format.Open("app.exe", bytes.NewReader(data), format.DefaultLimits); err != format.ErrNotFormat {
+			b.Fatal(err)
+		}
+	}
+}

@@ -126,7 +126,8 @@ func (s *solidStore) spillSize() int64 {
 
 // openSpill creates the temporary file the first time it is needed. It is
 // removed at once (vigil never leaves files behind, and no entry name ever
-// reaches the file system) and closed when the store is garbage.
+// reaches the file system) and closed when the store is garbage. Windows
+// cannot remove an open file, so the removal is tried again after Close.
 func (s *solidStore) openSpill() error {
 	if s.spill != nil {
 		return nil
@@ -137,7 +138,10 @@ func (s *solidStore) openSpill() error {
 	}
 	os.Remove(f.Name())
 	s.spill = f
-	runtime.AddCleanup(s, func(f *os.File) { f.Close() }, f)
+	runtime.AddCleanup(s, func(f *os.File) {
+		f.Close()
+		os.Remove(f.Name())
+	}, f)
 	return nil
 }
 
