@@ -127,7 +127,7 @@ func (s *solidStore) spillSize() int64 {
 // openSpill creates the temporary file the first time it is needed. It is
 // removed at once (vigil never leaves files behind, and no entry name ever
 // reaches the file system) and closed when the store is garbage. Windows
-// cannot remove an open file, so the removal is tried again after Close.
+// cannot remove an open file, so there the removal waits until Close.
 func (s *solidStore) openSpill() error {
 	if s.spill != nil {
 		return nil
@@ -136,11 +136,13 @@ func (s *solidStore) openSpill() error {
 	if err != nil {
 		return err
 	}
-	os.Remove(f.Name())
+	removed := os.Remove(f.Name()) == nil
 	s.spill = f
 	runtime.AddCleanup(s, func(f *os.File) {
 		f.Close()
-		os.Remove(f.Name())
+		if !removed {
+			os.Remove(f.Name())
+		}
 	}, f)
 	return nil
 }
