@@ -338,3 +338,28 @@ func TestTwoChannels(t *testing.T) {
 	}
 	wantKinds(t, newAlerts(t, cfg, &seen))
 }
+
+// TestSignerChangedPE follows an index page of Authenticode-signed
+// releases: the next release is signed by another publisher, which is
+// critical with no analysis needed.
+func TestSignerChangedPE(t *testing.T) {
+	site, srv := newVendor(t)
+	site.set("/dl/hello-1.0.0.exe", fixture(t, "hello-signed-halyard.exe"))
+	site.set("/dl/hello-1.0.1.exe", fixture(t, "hello-signed-norvale.exe"))
+	site.set("/dl/", []byte(`<a href="hello-1.0.0.exe">1.0.0</a>`))
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "hello", Sources: []Source{{Type: "index", URL: srv.URL + "/dl/", Pattern: `href="([^"]+\.exe)"`}}})
+	w := startWatcher(t, cfg)
+	seen := 0
+	cycle(t, w)
+	wantKinds(t, newAlerts(t, cfg, &seen))
+	site.set("/dl/", []byte(`<a href="hello-1.0.1.exe">1.0.1</a> <a href="hello-1.0.0.exe">1.0.0</a>`))
+	if st := cycle(t, w); st.Logged != 1 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	got := newAlerts(t, cfg, &seen)
+	wantKinds(t, got, SignerChanged)
+	a := find(got, SignerChanged)
+	if !strings.Contains(a.Previous.Signer, "alyard") || !strings.Contains(a.Signer, "orvale") {
+		t.Fatalf("signer alert: %s -> %s", a.Previous.Signer, a.Signer)
+	}
+}

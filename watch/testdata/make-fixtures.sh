@@ -66,3 +66,10 @@ head -c 4000 /dev/zero | tr '\0' 'a' >"$work/t/a.txt"
 touch -d @1700000000 "$work/t/a.txt"
 (cd "$work/t" && zip -q -X -0 "$work/t.zip" a.txt)
 head -c 2000 "$work/t.zip" >fail_truncated.zip
+
+# hello-signed-{halyard,norvale}.exe: the same program Authenticode-signed
+# (osslsigncode) by two different publishers. They are copies of
+# analyze/pe/testdata/{signed,resigned}.exe, built by that package's
+# make-fixtures.sh; copy them again if that script changes them.
+cp ../../analyze/pe/testdata/signed.exe hello-signed-halyard.exe
+cp ../../analyze/pe/testdata/resigned.exe hello-signed-norvale.exe
