@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestRetries has the server answer 503 twice before it serves the file:
@@ -194,5 +195,51 @@ func TestPrivateAddressesRefused(t *testing.T) {
 		if err := publicOnly("tcp", addr, nil); err != nil {
 			t.Errorf("publicOnly refused %s: %v", addr, err)
 		}
+	}
+}
+
+// TestRateLimit checks the per-host spacing of requests: 6 requests at
+// 20 per second to one host take at least 5 intervals of 50 ms.
+func TestRateLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(srv.Close)
+	tr := newTransport(HTTPConfig{Timeout: Duration(5 * time.Second), RatePerHost: 20, AllowPrivate: true})
+	c := &http.Client{Transport: tr}
+	start := time.Now()
+	for range 6 {
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Fatalf("6 requests took %v, want at least 250ms", d)
+	}
+}
+
+// TestTimeout has a server stall in the middle of a body: the attempt's
+// timeout, which covers reading the body, ends it in about one timeout,
+// and nothing is logged (the next cycle fetches again).
+func TestTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cfg := testConfig(t, storetestSQLite(t), "", Product{Name: "slow", Sources: []Source{{Type: "url", URL: srv.URL + "/slow-1.0.tar.gz"}}})
+	cfg.HTTP.Timeout = Duration(200 * time.Millisecond)
+	w := startWatcher(t, cfg)
+	start := time.Now()
+	if st := cycle(t, w); st.Errors != 1 || st.Logged != 0 {
+		t.Fatalf("cycle: %+v", st)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("cycle took %v despite a 200ms timeout", d)
 	}
 }
