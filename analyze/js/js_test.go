@@ -49,6 +49,7 @@ var fixtures = []struct {
 	{"fail_blob_code.js", report.High, map[string]report.Level{RuleHiddenName: report.High, RuleEndpoint: report.Low, RuleNetwork: report.Low}},
 	{"fail_then_eval.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High}},
 	{"fail_packed.js", report.High, map[string]report.Level{RuleObfuscator: report.High}},
+	{"fail_packed_dropper.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High, RuleExec: report.Medium, RuleChildProcess: report.Medium}},
 	{"fail_escaped_eval.js", report.High, map[string]report.Level{RuleDynamicCode: report.High, RuleHiddenName: report.High, RuleChildProcess: report.Medium}},
 	{"fail_jsfuck.js", report.High, map[string]report.Level{RuleObfuscator: report.High}},
 	{"fail_page.html", report.High, map[string]report.Level{RuleHook: report.Medium, RuleCombination: report.High, RuleDynamicCode: report.None}},

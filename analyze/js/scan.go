@@ -263,6 +263,9 @@ func (f *file) dynamicCall(i, open int, label string) {
 		// The eval is the packer's own; the hiding is what counts.
 		mark(&f.obfuscated, f.add(RuleObfuscator, report.High, f.off(i), "packer: eval(function(p,a,c,k,e,…))",
 			"packed code (eval(function(p,a,c,k,e,...))): the source is unpacked and run at load time"))
+		if src := f.unpack(from); src != "" {
+			f.nested(src, f.off(i))
+		}
 		return
 	}
 	level, why := report.Medium, ""
