@@ -131,6 +131,7 @@ func TestFixtures(t *testing.T) {
 				`File "$INSTDIR\sub\deeper\notes.txt"`,
 				`WriteReg HKCU "Software\VigilFixture" "InstallLocation" "$INSTDIR"`,
 				`WriteUninstaller "$INSTDIR\uninstall.exe"`,
+				`LangString LSTR_2 1033 "Fixture"`, // Name
 			} {
 				if !strings.Contains(script, s) {
 					t.Errorf("%s lacks %q:\n%s", scriptName, s, script)
@@ -252,6 +253,7 @@ func TestCorpus(t *testing.T) {
 			"\nFunction .onInit\n  FindWindow $0 \"\" \"Chat Agent\"\n",
 			`WriteReg HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "com.chatvern.agent" "$\"$INSTDIR\ChatAgent.exe$\" --hidden"`,
 			`RegisterDLL "$PLUGINSDIR\nsis7z.dll" "ExtractWithDetails"`,
+			`LangString LSTR_0 1033 "Chat Agent 10.0.7`, // BrandingText
 		} {
 			if !strings.Contains(string(script), s) {
 				t.Errorf("%s: script lacks %q", file, s)

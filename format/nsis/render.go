@@ -60,6 +60,7 @@ func (h *header) render(comp compression, uninstaller bool, items []item) []byte
 		b.WriteString(" /SOLID")
 	}
 	fmt.Fprintf(&b, " %s\n", comp.method)
+	h.renderLangStrings(&b)
 	targets := h.callTargets()
 	names := map[int]string{}
 	prefix := "."
@@ -145,6 +146,26 @@ func (h *header) render(comp compression, uninstaller bool, items []item) []byte
 		b.WriteString("\n")
 	}
 	return []byte(b.String())
+}
+
+// renderLangStrings prints the language tables: the installer's name,
+// branding and messages, which the script refers to as $(LSTR_n). A
+// table is a 16-bit language ID, two 32-bit fields and a string offset per
+// language string.
+func (h *header) renderLangStrings(b *strings.Builder) {
+	if h.langSize < 10 || uint64(h.langOff)+uint64(h.langNum)*uint64(h.langSize) > uint64(len(h.raw)) {
+		return
+	}
+	for t := uint32(0); t < h.langNum; t++ {
+		rec := h.langOff + t*h.langSize
+		id := uint32(h.raw[rec]) | uint32(h.raw[rec+1])<<8
+		b.WriteString("\n")
+		for k := uint32(0); k < (h.langSize-10)/4 && b.Len() < maxScript; k++ {
+			if p := u32(h.raw, rec+10+4*k); p != 0 {
+				fmt.Fprintf(b, "LangString LSTR_%d %d %s\n", k, id, quote(h.str(p)))
+			}
+		}
+	}
 }
 
 // callbackNames are the callbacks in header order (fileform.h); an

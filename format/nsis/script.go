@@ -39,6 +39,8 @@ type header struct {
 	// callbacks are the script addresses of .onInit and the other
 	// callback functions, -1 when absent.
 	callbacks [10]int32
+	// langOff, langNum and langSize locate the language tables.
+	langOff, langNum, langSize uint32
 }
 
 // parseHeader checks the block table and finds the entries and strings.
@@ -72,9 +74,14 @@ func parseHeader(raw []byte) (*header, error) {
 	if off, num := block(blockSections); num > 0 && off < eOff && (eOff-off)/num >= 24 {
 		h.secOff, h.secNum, h.secSize = off, num, (eOff-off)/num
 	}
-	// After the block table: ten 32-bit settings, then the callbacks.
+	// After the block table: ten 32-bit settings, the ninth the size of a
+	// language table, then the callbacks.
+	settings := 4 + bho*numBlocks
 	for k := range h.callbacks {
-		h.callbacks[k] = int32(u32(raw, 4+bho*numBlocks+40+4*uint32(k)))
+		h.callbacks[k] = int32(u32(raw, settings+40+4*uint32(k)))
+	}
+	if _, num := block(blockLangTables); num > 0 {
+		h.langOff, h.langNum, h.langSize = lOff, num, u32(raw, settings+32)
 	}
 	h.strs = raw[sOff:lOff]
 	h.unicode = h.strs[0] == 0 && h.strs[1] == 0
