@@ -67,7 +67,7 @@ var homoglyphs = map[rune]rune{
 
 // LookAlike reports whether two different registrable labels would be
 // mistaken for each other: the same skeleton, or, for labels of six letters
-// or more, one edit apart. Labels that are equal (jquery.com, jquery.org)
+// or more with the same first letter, one edit apart. Labels that are equal (jquery.com, jquery.org)
 // are the same name and never look-alikes.
 func LookAlike(a, b string) bool {
 	if a == b || a == "" || b == "" {
@@ -76,7 +76,9 @@ func LookAlike(a, b string) bool {
 	if Skeleton(a) == Skeleton(b) {
 		return true
 	}
-	return len(a) >= 6 && len(b) >= 6 && oneEdit(a, b) && !digitsOnlyDiffer(a, b) && !plural(a, b)
+	// One edit away, but not at the first letter: cython and ipython are
+	// other projects than python, while typosquats keep the first letter.
+	return len(a) >= 6 && len(b) >= 6 && a[0] == b[0] && oneEdit(a, b) && !digitsOnlyDiffer(a, b) && !plural(a, b)
 }
 
 // plural is true for example and examples: a word and its plural are two

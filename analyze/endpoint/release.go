@@ -16,6 +16,12 @@ type place struct {
 	line, offset int
 }
 
+// maxListed is the count of domains above which a file is a list (a
+// benchmark corpus, a blocklist, a contributors file) rather than code
+// that talks to them; lists hold every near-miss pair there is and are
+// left out of the look-alike check.
+const maxListed = 200
+
 // usage maps each registrable domain to the files that use it.
 type usage map[string][]place
 
@@ -23,7 +29,7 @@ func collect(files []analyze.FileFacts) usage {
 	u := usage{}
 	for _, f := range files {
 		doms := f.Facts[FactDomains]
-		if doms == "" {
+		if doms == "" || strings.Count(doms, ",") >= maxListed {
 			continue
 		}
 		where := map[string]place{}
@@ -47,7 +53,9 @@ func collect(files []analyze.FileFacts) usage {
 // release is a look-alike when its label imitates the label of another
 // domain of either release. In a diff only domains the old release did not
 // use are suspects, and when both names are new the one used by fewer files
-// is. In a scan the rarer name is the suspect, both on a tie.
+// is. In a scan the rarer name is the suspect; on a tie both are reported
+// when they look the same on screen (rn and m), neither when they merely
+// differ by a letter.
 func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 	cur := collect(new)
 	var prev usage
@@ -77,6 +85,11 @@ func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 		other, ok := idx.partner(Label(d), func(p string) bool {
 			if _, had := prev[p]; had {
 				return true
+			}
+			if Skeleton(Label(p)) != Skeleton(Label(d)) {
+				// A plain one-letter difference between two names both new
+				// is as likely two projects: only the rarer one is suspect.
+				return len(cur[p]) > len(cur[d])
 			}
 			return len(cur[p]) >= len(cur[d])
 		})
