@@ -68,9 +68,19 @@ func (w *Watcher) observe(ctx context.Context, a artifact, c store.Commit, extra
 	if same, err := w.db.BySHA256(ctx, a.Info.SHA256); err != nil {
 		return err
 	} else if len(same) > 0 {
-		verdict = same[0].Verdict
-		if r, ok, err := w.db.Report(ctx, same[0].Index); err == nil && ok {
+		// Known bytes at a new place or under a new name: the old verdict
+		// stands, and known-bad bytes turning up again are alerted again.
+		o := same[0]
+		verdict = o.Verdict
+		if r, ok, err := w.db.Report(ctx, o.Index); err == nil && ok {
 			rep = &r
+		}
+		if lvl, err := report.ParseLevel(verdict); err == nil && lvl >= w.cfg.alertLevel && lvl > report.None {
+			alerts = append(alerts, Alert{Kind: RiskyRelease, Level: lvl, Previous: previous(o),
+				Message: fmt.Sprintf("%s %s: these bytes were judged %s as %s %s (ledger entry %d)", a.Product, a.Version, verdict, o.Product, o.Version, o.Index)})
+		} else if verdict == Unparsed {
+			alerts = append(alerts, Alert{Kind: AnalysisFailed, Level: report.High, Previous: previous(o),
+				Message: fmt.Sprintf("%s %s: these bytes could not be analysed as %s %s (ledger entry %d)", a.Product, a.Version, o.Product, o.Version, o.Index)})
 		}
 	} else {
 		var base *store.Observation
@@ -79,6 +89,9 @@ func (w *Watcher) observe(ctx context.Context, a artifact, c store.Commit, extra
 		}
 		var scan, diff *report.Report
 		scan, diff, err = w.analyze(ctx, path, a.Name, base)
+		if ctx.Err() != nil {
+			return ctx.Err() // shutting down: not a verdict, commit nothing
+		}
 		if err == nil {
 			err = unreadable(scan)
 		}

@@ -106,6 +106,18 @@ func TestUnparsedArtifact(t *testing.T) {
 	if a == nil || a.LedgerIndex == nil || *a.LedgerIndex != 0 || a.Verdict != Unparsed {
 		t.Fatalf("alert: %+v", a)
 	}
+	// The same bytes on a mirror: logged, not analysed again, and alerted
+	// again with a pointer to the first observation.
+	site.set("/mirror/pkg-1.0.0.zip", fixture(t, "fail_truncated.zip"))
+	cfg.Products[0].Sources = append(cfg.Products[0].Sources, Source{Type: "url", URL: srv.URL + "/mirror/pkg-1.0.0.zip"})
+	if st := cycle(t, w); st.Logged != 1 {
+		t.Fatalf("mirror cycle: %+v", st)
+	}
+	all := jsonlAlerts(t, cfg)
+	again := all[len(all)-1]
+	if again.Kind != AnalysisFailed || *again.LedgerIndex != 1 || again.Previous == nil || again.Previous.LedgerIndex != 0 {
+		t.Fatalf("mirror alert: %+v", again)
+	}
 }
 
 // TestWebhookRetry refuses the first two deliveries with 500; the watcher
