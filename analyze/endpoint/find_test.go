@@ -2,6 +2,8 @@ package endpoint
 
 import (
 	"fmt"
+
+	"github.com/vigilsec/vigil/analyze"
 	"os"
 	"strings"
 	"testing"
@@ -57,6 +59,9 @@ func TestLookAlike(t *testing.T) {
 		{"lodash", "moment", false},
 		{"ajv", "ajx", false}, // short labels need a confusable, not any edit
 		{"example", "examples", false},
+		{"cython", "python", false}, // other projects, not typos
+		{"ipython", "python", false},
+		{"chatvorn", "chatvern", true},
 	}
 	for _, tt := range tests {
 		if got := LookAlike(tt.a, tt.b); got != tt.want {
@@ -137,5 +142,34 @@ func BenchmarkFind(b *testing.B) {
 	b.SetBytes(int64(len(big)))
 	for b.Loop() {
 		Find(big)
+	}
+}
+
+// TestReleaseScanTies: in a scan, two names one letter apart and used
+// equally are two projects; two names that look the same are both shown.
+func TestReleaseScanTies(t *testing.T) {
+	ff := func(path string, doms ...string) analyze.FileFacts {
+		f := analyze.FileFacts{Path: path, Facts: map[string]string{}}
+		for i, d := range doms {
+			AddDomain(f.Facts, d, i+1, i*10)
+		}
+		return f
+	}
+	if got := (Analyzer{}).AnalyzeRelease(nil, []analyze.FileFacts{ff("a.js", "chatvorn.example", "chatvern.example")}); len(got) != 0 {
+		t.Errorf("one-letter tie: %+v", got)
+	}
+	if got := (Analyzer{}).AnalyzeRelease(nil, []analyze.FileFacts{ff("a.js", "chatvorn.example", "chatvern.example"), ff("b.js", "chatvern.example")}); len(got) != 1 || got[0].Finding.Match != "chatvorn.example" {
+		t.Errorf("one-letter, rarer suspect: %+v", got)
+	}
+	if got := (Analyzer{}).AnalyzeRelease(nil, []analyze.FileFacts{ff("a.js", "chatvem.example", "chatvern.example")}); len(got) != 2 {
+		t.Errorf("confusable tie: %+v", got)
+	}
+	var many []string
+	for i := 0; i < maxListed+5; i++ {
+		many = append(many, fmt.Sprintf("site%03d.example", i))
+	}
+	list := ff("list.json", append(many, "chatvem.example")...)
+	if got := (Analyzer{}).AnalyzeRelease(nil, []analyze.FileFacts{list, ff("a.js", "chatvern.example"), ff("b.js", "chatvern.example")}); len(got) != 0 {
+		t.Errorf("domain list: %+v", got)
 	}
 }
