@@ -2,11 +2,11 @@ package endpoint
 
 import (
 	"fmt"
-
-	"github.com/vigilsec/vigil/analyze"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/analyze"
 )
 
 func TestFind(t *testing.T) {

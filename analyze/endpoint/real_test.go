@@ -2,11 +2,11 @@ package endpoint
 
 import (
 	"fmt"
-	"github.com/vigilsec/vigil/analyze"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/vigilsec/vigil/analyze"
 	"github.com/vigilsec/vigil/report"
 )
 
