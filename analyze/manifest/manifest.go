@@ -26,6 +26,7 @@ const (
 	RuleHookChanged    = "manifest.install-hook-changed"
 	RuleDepAdded       = "manifest.dependency-added"
 	RuleDepChanged     = "manifest.dependency-changed"
+	RuleDepRemote      = "manifest.dependency-remote"
 	RuleBundledAdded   = "manifest.bundled-dependency-added"
 	RuleEntryChanged   = "manifest.entry-changed"
 	RuleFilesAdded     = "manifest.files-added"
@@ -176,6 +177,8 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleHookChanged, report.High, "install hook changed by this release", "The command an install runs is different from the previous release."),
 		r(RuleDepAdded, report.Low, "dependency added", "A new dependency is new code from another publisher."),
 		r(RuleDepChanged, report.Low, "dependency range changed", "The accepted versions of a dependency changed."),
+		r(RuleDepRemote, report.Medium, "dependency fetched from outside the registry",
+			"A URL, git or file: dependency installs whatever that place serves today; the registry's immutability and review do not apply."),
 		r(RuleBundledAdded, report.Medium, "bundled dependency added", "bundleDependencies ship another package's code inside this one, out of the registry's view."),
 		r(RuleEntryChanged, report.Low, "entry point changed", "main, bin or exports now point elsewhere."),
 		r(RuleFilesAdded, report.Low, "files list gained entries", "The files the package publishes changed."),

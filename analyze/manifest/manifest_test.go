@@ -60,7 +60,8 @@ func TestNPM(t *testing.T) {
 		{RuleHookChanged, 8, report.High, `"install"`},
 		{RuleHookAdded, 9, report.High, `"postinstall": "node bundle.js"`},
 		{RuleDepAdded, 14, report.Low, "colorz@^2.0.0"},
-		{RuleBundledAdded, 16, report.Medium, "colorz"},
+		{RuleDepRemote, 15, report.Medium, "helper@https://203.0.113.7/helper-1.0.0.tgz"},
+		{RuleBundledAdded, 17, report.Medium, "colorz"},
 		{RuleFilesAdded, 5, report.Low, "bundle.js"},
 	})
 	for _, f := range diff {

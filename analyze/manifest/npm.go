@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/vigilsec/vigil/analyze/shell"
 	"github.com/vigilsec/vigil/report"
@@ -143,6 +144,9 @@ func diffNPM(oldB, newB []byte) []report.Finding {
 			v := sec.new[d]
 			off := n.where(sec.name, d)
 			switch was, had := sec.old[d]; {
+			case was != v && remoteSpec(v):
+				out = append(out, lines.finding(RuleDepRemote, report.Medium,
+					fmt.Sprintf("dependency %s now comes from %s, outside the registry", d, v), off, d+"@"+v))
 			case !had:
 				out = append(out, lines.finding(RuleDepAdded, report.Low, fmt.Sprintf("new dependency %s %s", d, v), off, d+"@"+v))
 			case was != v && !lockstep(was, v, o.Version, n.Version):
@@ -213,4 +217,16 @@ func set(list []string) map[string]bool {
 // version bump itself.
 func lockstep(was, now, oldVersion, newVersion string) bool {
 	return oldVersion != "" && was == oldVersion && now == newVersion
+}
+
+// remoteSpec reports a dependency fetched from a URL, a git host or the
+// file system instead of the registry, where no one reviews what it holds.
+func remoteSpec(v string) bool {
+	for _, p := range []string{"http:", "https:", "git:", "git+", "github:", "gitlab:", "bitbucket:", "gist:", "file:"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	// user/repo is a GitHub shorthand; npm:alias@range is the registry.
+	return strings.Count(v, "/") == 1 && !strings.HasPrefix(v, "npm:") && !strings.HasPrefix(v, "@")
 }
