@@ -115,7 +115,10 @@ func TestPython(t *testing.T) {
 		t.Errorf("cmdclass that was always there: %+v", got)
 	}
 	meta := load(t, "py/METADATA", "demo.whl!/demo_pkg-1.2.0.dist-info/METADATA")
-	check(t, "METADATA diff", (Analyzer{}).Diff(load(t, "py/METADATA_old", "x.dist-info/METADATA"), meta), []want{{RuleDepAdded, 6, report.Low, "evil-helper"}})
+	check(t, "METADATA diff", (Analyzer{}).Diff(load(t, "py/METADATA_old", "x.dist-info/METADATA"), meta), []want{
+		{RuleDepAdded, 6, report.Low, "evil-helper"},
+		{RuleDepRemote, 7, report.Medium, "fastlib @ https://203.0.113.7/"},
+	})
 	for _, tt := range []struct {
 		f             *analyze.File
 		name, version string

@@ -110,10 +110,15 @@ func diffMetadata(oldB, newB []byte) []report.Finding {
 	lines := newLines(newB)
 	var out []report.Finding
 	for _, r := range n["requires-dist"] {
-		if !had[r] {
-			off := bytes.Index(newB, []byte(r))
-			out = append(out, lines.finding(RuleDepAdded, report.Low, fmt.Sprintf("new or changed requirement %s", r), off, r))
+		if had[r] {
+			continue
 		}
+		off := bytes.Index(newB, []byte(r))
+		if strings.Contains(r, " @ ") || strings.Contains(r, "://") {
+			out = append(out, lines.finding(RuleDepRemote, report.Medium, fmt.Sprintf("requirement %s comes from a URL, outside the index", r), off, r))
+			continue
+		}
+		out = append(out, lines.finding(RuleDepAdded, report.Low, fmt.Sprintf("new or changed requirement %s", r), off, r))
 	}
 	return out
 }
