@@ -7,6 +7,7 @@ import (
 	"github.com/vigilsec/vigil/analyze/elfmacho"
 	"github.com/vigilsec/vigil/analyze/endpoint"
 	"github.com/vigilsec/vigil/analyze/js"
+	"github.com/vigilsec/vigil/analyze/manifest"
 	"github.com/vigilsec/vigil/analyze/pe"
 	"github.com/vigilsec/vigil/analyze/python"
 	"github.com/vigilsec/vigil/analyze/shell"
@@ -17,6 +18,7 @@ var list = []analyze.Analyzer{
 	js.Analyzer{},
 	shell.Analyzer{},
 	python.Analyzer{},
+	manifest.Analyzer{},
 	endpoint.Analyzer{},
 	pe.Analyzer{},
 	elfmacho.ELF{},
