@@ -28,6 +28,7 @@ const (
 	RulePersistence     = "shell.persistence"
 	RuleAuthorizedKeys  = "shell.authorized-keys"
 	RuleCredRead        = "shell.credential-read"
+	RuleRawIP           = "shell.raw-ip-download"
 )
 
 func rule(id string, lvl report.Level, summary, help string) report.Rule {
@@ -73,6 +74,8 @@ var rules = []report.Rule{
 		"Appending to ~/.ssh/authorized_keys gives whoever holds the key a login on the machine."),
 	rule(RuleCredRead, report.Medium, "reads a credential file",
 		"~/.ssh, ~/.aws, ~/.npmrc, .git-credentials, /etc/shadow. High in a script that also uses the network."),
+	rule(RuleRawIP, report.Medium, "network command to a raw IP address",
+		"A download or upload addressed to a public IP instead of the vendor's host name; with its failure silenced (|| true) it is the Codecov shape."),
 	rule(RuleNetwork, report.Low, "network tool used",
 		"The script calls a download tool."),
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/vigilsec/vigil/analyze/endpoint"
 	"github.com/vigilsec/vigil/report"
 )
 
@@ -139,7 +141,13 @@ func (s *scan) pipeline(p pipeline, text string, base int) {
 				s.tools[cmd] = true
 				s.add(RuleNetwork, report.Low, "the script calls the download tool "+cmd, off, cmd)
 			}
-			if p.silenced {
+			if ip := publicIP(st.text); ip != "" {
+				lvl, msg := report.Medium, fmt.Sprintf("%s talks to the raw IP address %s", cmd, ip)
+				if p.silenced {
+					lvl, msg = report.High, msg+", with failures silenced by || true"
+				}
+				s.add(RuleRawIP, lvl, msg, off, st.text)
+			} else if p.silenced {
 				s.add(RuleStealth, report.Low, "a failing network call is silenced with || true", off, st.text)
 			}
 			if t := outputOf(st); t != "" {
@@ -275,6 +283,17 @@ func (s *scan) combine() {
 			s.out[i].Message += ", in a script that also runs decoded data"
 		}
 	}
+}
+
+// publicIP returns the first public IP address a URL in text points at.
+func publicIP(text string) string {
+	for _, h := range endpoint.Find([]byte(text)) {
+		a, err := netip.ParseAddr(h.Host)
+		if err == nil && h.Kind == "url" && a.IsGlobalUnicast() && !a.IsPrivate() {
+			return h.Host
+		}
+	}
+	return ""
 }
 
 func containsAny(s string, words []string) bool {

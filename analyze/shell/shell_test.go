@@ -32,6 +32,7 @@ func TestFixtures(t *testing.T) {
 		{"fail_curl_pipe.sh", RulePipeToShell, 4},
 		{"fail_wget_pipe.sh", RulePipeToShell, 2},
 		{"fail_wget_pipe.sh", RulePipeToShell, 4}, // sh -e still reads its program from stdin
+		{"fail_stealth.sh", RuleRawIP, 2},
 		{"fail_subst.sh", RulePipeToShell, 2},
 		{"fail_dropper.sh", RuleDownloadExec, 5},
 		{"fail_b64.sh", RuleDecodeExec, 2},
@@ -102,7 +103,7 @@ func TestInspectFragment(t *testing.T) {
 			t.Errorf("finding on line %d of a one-line fragment", f.Line)
 		}
 	}
-	want := RulePipeToShell + " " + RuleDecodeExec + " " + RuleNetwork
+	want := RulePipeToShell + " " + RuleDecodeExec + " " + RuleRawIP + " " + RuleNetwork
 	if strings.Join(rules, " ") != want {
 		t.Errorf("Inspect rules = %q, want %q", rules, want)
 	}
