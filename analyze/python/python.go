@@ -30,7 +30,6 @@ const (
 	RuleSensitivePath = "py.sensitive-path"
 	RuleThread        = "py.module-thread"
 	RuleImportTime    = "py.import-time"
-	RuleShell         = "py.shell-command"
 	RulePthExec       = "py.pth-exec"
 )
 
@@ -63,7 +62,6 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleThread, report.Medium, "thread started at module level", "Work started at import time runs in every program that imports the module. High in __init__.py and setup.py."),
 		r(RuleImportTime, report.High, "process, thread or network at import or install time",
 			"Module-level code in __init__.py or setup.py runs on every import or install; honest packages do not spawn processes or talk to the network there."),
-		r(RuleShell, report.High, "shell command with a dangerous shape", "A command line in a string literal, inspected by the shell rules."),
 		r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
 			"Lines of a .pth file that start with import are executed by every Python process on the machine; the code on them is inspected as import-time code."),
 	}
@@ -178,7 +176,7 @@ func (c *checker) call(k call, tainted map[string]bool) {
 			if t.kind == tString {
 				for _, f := range shell.Inspect([]byte(unescape(literal(t)))) {
 					if f.Level >= report.Medium {
-						c.add(RuleShell, f.Level, "command line: "+f.Message, t.off, f.Match)
+						c.add(f.Rule, f.Level, "in the command line "+k.name+" runs: "+f.Message, t.off, f.Match)
 					}
 				}
 			}
