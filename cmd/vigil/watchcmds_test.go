@@ -235,12 +235,34 @@ func TestLedgerTamper(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
+			// Which file entry 1 is depends on which worker committed first.
+			var victim []byte
+			db.Entries(context.Background(), 2, func(i int64, e ledger.Entry) error {
+				for j := range 3 {
+					b := []byte(fmt.Sprintf("#!/bin/sh\necho tool %d\n", j))
+					if sum := sha256.Sum256(b); i == 1 && hex.EncodeToString(sum[:]) == e.SHA256 {
+						victim = b
+					}
+				}
+				return nil
+			})
+			if victim == nil {
+				t.Fatal("entry 1 is none of the three files")
+			}
 			if err := db.Exec(context.Background(), `UPDATE observations SET verdict = 'none', url = 'https://vendor.example/clean.sh' WHERE idx = 1`); err != nil {
 				t.Fatal(err)
 			}
 			code, _, errs := runVigil(t, "ledger", "verify", "--config", cfg)
 			if code != 1 || !strings.Contains(errs, "entry 1") {
 				t.Fatalf("tampered ledger verify: exit %d\n%s", code, errs)
+			}
+			// vigil verify refuses the rewritten row too: its leaf is not
+			// in the signed tree.
+			f := filepath.Join(dir, "victim.sh")
+			os.WriteFile(f, victim, 0o644)
+			code, _, errs = runVigil(t, "verify", "--config", cfg, f)
+			if code != 1 || !strings.Contains(errs, "inclusion proof") {
+				t.Fatalf("verify of the rewritten entry: exit %d\n%s", code, errs)
 			}
 		})
 	}
