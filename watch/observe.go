@@ -146,12 +146,13 @@ func (w *Watcher) observe(ctx context.Context, a artifact, c store.Commit, extra
 		}
 		return bodies(out)
 	}
-	_, appended, err := w.db.Commit(ctx, c)
+	idx, appended, err := w.db.Commit(ctx, c)
 	if err != nil {
 		return err
 	}
 	if appended {
 		w.count(func(s *Stats) { s.Logged++ })
+		w.logf("%s %s: entry %d, sha256 %s, verdict %s (%s)", a.Product, a.Version, idx, a.Info.SHA256, verdict, a.URL)
 	}
 	return nil
 }
