@@ -173,8 +173,25 @@ func callsIn(toks []token, alias map[string]string, module bool, def, scope stri
 		}
 		end := closing(toks, j+1)
 		out = append(out, call{name: strings.Join(parts, "."), args: toks[j+2 : end], off: toks[i].off, module: module, def: def, scope: scope})
+		if mod := importedBy(parts, toks[j+2:end]); mod != "" {
+			// __import__("os").system(...): the call after the import.
+			if k := end; k+3 < len(toks) && toks[k+1].text == "." && toks[k+2].kind == tName && toks[k+3].text == "(" {
+				e := closing(toks, k+3)
+				out = append(out, call{name: mod + "." + toks[k+2].text, args: toks[k+4 : e], off: toks[i].off, module: module, def: def, scope: scope})
+			}
+		}
 	}
 	return out
+}
+
+// importedBy returns the module a dynamic import call names with a string
+// literal, __import__("os") or importlib.import_module("os"), or "".
+func importedBy(callee []string, args []token) string {
+	name := strings.Join(callee, ".")
+	if name != "__import__" && name != "importlib.import_module" || len(args) == 0 || args[0].kind != tString {
+		return ""
+	}
+	return literal(args[0])
 }
 
 // closing returns the index of the bracket closing the one at open, or

@@ -35,6 +35,7 @@ func TestFixtures(t *testing.T) {
 		{"fail_pkg/__init__.py", RuleImportTime, 14, report.High},
 		{"fail_pkg/__init__.py", shell.RulePipeToShell, 14, report.High}, // inside os.system's string
 		{"fail_setup/setup.py", RuleImportTime, 5, report.High},
+		{"fail_pkg/__init__.py", RuleImportTime, 16, report.High}, // __import__("subprocess").Popen
 		{"fail_setup/setup.py", RuleDNSBuilt, 5, report.Medium},
 		{"fail_setup/setup.py", RuleImportTime, 8, report.High},
 		{"fail_setup/setup.py", RuleExecDecoded, 8, report.High}, // inside python -c
