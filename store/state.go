@@ -63,6 +63,24 @@ func (d *DB) LatestCheckpoint(ctx context.Context) ([]byte, bool, error) {
 	return []byte(note), err == nil, err
 }
 
+// Checkpoints returns every stored signed checkpoint, smallest tree first.
+func (d *DB) Checkpoints(ctx context.Context) ([][]byte, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT note FROM checkpoints ORDER BY size`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var note string
+		if err := rows.Scan(&note); err != nil {
+			return nil, err
+		}
+		out = append(out, []byte(note))
+	}
+	return out, rows.Err()
+}
+
 // Alert is a queued alert body.
 type Alert struct {
 	ID   int64

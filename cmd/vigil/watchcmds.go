@@ -228,18 +228,29 @@ func ledgerVerify(ctx context.Context, st *state, older string, stdout io.Writer
 		return err
 	}
 	fmt.Fprintf(stdout, "ledger: %d entries recomputed from their rows; every stored hash matches\n", n)
-	cp, _, err := latest(ctx, st)
-	if err != nil {
+	if _, _, err := latest(ctx, st); err != nil {
 		return err
 	}
 	root, err := tlog.TreeHash(n, mem)
 	if err != nil {
 		return err
 	}
-	if err := ledger.Consistent(cp, n, root, mem); err != nil {
-		return fmt.Errorf("latest signed checkpoint: %v", err)
+	// Every checkpoint the log ever signed, not just the latest, must be
+	// a prefix of what is stored now.
+	msgs, err := st.db.Checkpoints(ctx)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "ledger: consistent with the latest signed checkpoint (size %d)\n", cp.Size)
+	for _, msg := range msgs {
+		cp, err := ledger.Open(msg, st.vkey)
+		if err != nil {
+			return fmt.Errorf("stored checkpoint: %v", err)
+		}
+		if err := ledger.Consistent(cp, n, root, mem); err != nil {
+			return fmt.Errorf("stored checkpoint of size %d: %v", cp.Size, err)
+		}
+	}
+	fmt.Fprintf(stdout, "ledger: consistent with all %d signed checkpoints it stores\n", len(msgs))
 	if older != "" {
 		msg, err := os.ReadFile(older)
 		if err != nil {

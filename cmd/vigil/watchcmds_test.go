@@ -22,6 +22,7 @@ import (
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/store"
 	"github.com/vigilsec/vigil/store/storetest"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // site serves files by path with ETag and Last-Modified, answering
@@ -205,8 +206,9 @@ func TestVerifyChatInstaller(t *testing.T) {
 }
 
 // TestLedgerTamper rewrites a ledger row in the database behind vigil's
-// back: `vigil ledger verify` must fail and name the entry. It also
-// proves the log consistent with a checkpoint saved earlier.
+// back: `vigil ledger verify` must fail and name the entry, and `vigil
+// verify` must refuse its proof. It also proves the log consistent with a
+// checkpoint saved earlier, and catches the log being cut short.
 func TestLedgerTamper(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -237,7 +239,11 @@ func TestLedgerTamper(t *testing.T) {
 			defer db.Close()
 			// Which file entry 1 is depends on which worker committed first.
 			var victim []byte
+			var orig ledger.Entry
 			db.Entries(context.Background(), 2, func(i int64, e ledger.Entry) error {
+				if i == 1 {
+					orig = e
+				}
 				for j := range 3 {
 					b := []byte(fmt.Sprintf("#!/bin/sh\necho tool %d\n", j))
 					if sum := sha256.Sum256(b); i == 1 && hex.EncodeToString(sum[:]) == e.SHA256 {
@@ -263,6 +269,27 @@ func TestLedgerTamper(t *testing.T) {
 			code, _, errs = runVigil(t, "verify", "--config", cfg, f)
 			if code != 1 || !strings.Contains(errs, "inclusion proof") {
 				t.Fatalf("verify of the rewritten entry: exit %d\n%s", code, errs)
+			}
+
+			// Put the row back: the log verifies again.
+			if err := db.Exec(context.Background(), `UPDATE observations SET verdict = ?, url = ? WHERE idx = 1`, orig.Verdict, orig.URL); err != nil {
+				t.Fatal(err)
+			}
+			mustVigil(t, 0, "ledger", "verify", "--config", cfg)
+
+			// Cutting the last entry off is caught by the checkpoint that
+			// covered it.
+			for _, q := range []string{
+				`DELETE FROM observations WHERE idx = 3`,
+				fmt.Sprintf(`DELETE FROM ledger_hashes WHERE idx >= %d`, tlog.StoredHashIndex(0, 3)),
+				`UPDATE ledger_head SET size = 3`,
+			} {
+				if err := db.Exec(context.Background(), q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if code, _, errs := runVigil(t, "ledger", "verify", "--config", cfg); code != 1 || !strings.Contains(errs, "truncated") {
+				t.Fatalf("truncated ledger verify: exit %d\n%s", code, errs)
 			}
 		})
 	}
