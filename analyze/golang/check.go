@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -17,15 +18,15 @@ import (
 
 // checker holds one file's state while its declarations are walked.
 type checker struct {
-	fset *token.FileSet
-	ev   evaluator
-	test bool // a _test.go file: not built into a user's binary
-	out  []report.Finding
-	seen map[string]bool
+	fset  *token.FileSet
+	start token.Pos // the file's first byte
+	ev    evaluator
+	test  bool // a _test.go file: not built into a user's binary
+	out   []report.Finding
+	seen  map[string]bool
 
 	initFuncs map[string]bool // functions reachable from init in this file
 	fileNet   bool            // some function of the file uses the network
-	fileEnv   bool            // some function of the file reads os.Environ
 	creds     []report.Finding
 }
 
@@ -39,11 +40,11 @@ type caps struct {
 
 func analyzeSource(src []byte, test bool) []report.Finding {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "x.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "x.go", src, parser.SkipObjectResolution)
 	if f == nil || (err != nil && len(f.Decls) == 0) {
 		return scanTokens(src, test)
 	}
-	c := &checker{fset: fset, test: test, seen: map[string]bool{}}
+	c := &checker{fset: fset, start: f.FileStart, test: test, seen: map[string]bool{}}
 	c.ev.imports = map[string]string{}
 	c.ev.global = map[string]ast.Expr{}
 	c.imports(f)
@@ -52,7 +53,7 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 			bindings(g, c.ev.global)
 		}
 	}
-	c.directives(f)
+	c.directives(src)
 	c.initFuncs = reachableFromInit(f)
 	for _, d := range f.Decls {
 		switch d := d.(type) {
@@ -60,14 +61,12 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 			if d.Body == nil {
 				continue
 			}
-			c.ev.local = map[string]ast.Expr{}
-			bindings(d.Body, c.ev.local)
+			c.ev.scope(d.Body)
 			k := &caps{init: d.Recv == nil && c.initFuncs[d.Name.Name]}
 			c.walk(d.Body, k)
 			c.combine(k, d.Pos())
 		case *ast.GenDecl:
-			c.ev.local = map[string]ast.Expr{}
-			bindings(d, c.ev.local)
+			c.ev.scope(d)
 			c.genDecl(d)
 		}
 	}
@@ -77,10 +76,6 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 			cr.Message += " in a file that also uses the network"
 		}
 		c.add(cr)
-	}
-	if c.fileEnv && c.fileNet {
-		// os.Environ and the network in different functions of one file.
-		c.addAt(RuleEnvExfil, report.Medium, "os.Environ() is read in a file that also uses the network", token.NoPos, "os.Environ()")
 	}
 	return c.finish()
 }
@@ -131,13 +126,24 @@ func (c *checker) imports(f *ast.File) {
 	}
 }
 
-func (c *checker) directives(f *ast.File) {
-	for _, g := range f.Comments {
-		for _, cm := range g.List {
-			if strings.HasPrefix(cm.Text, "//go:linkname ") {
-				c.addAt(RuleLinkname, report.Low, "go:linkname reaches another package's symbols", cm.Pos(), cm.Text)
-			}
+// directives reports //go:linkname lines. They are found in the bytes,
+// not the tree, because parsing comments costs a third of the parse.
+func (c *checker) directives(src []byte) {
+	const dir = "//go:linkname "
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte(dir))
+		if i < 0 {
+			return
 		}
+		off += i
+		if off == 0 || src[off-1] == '\n' {
+			end := bytes.IndexByte(src[off:], '\n')
+			if end < 0 {
+				end = len(src) - off
+			}
+			c.addAt(RuleLinkname, report.Low, "go:linkname reaches another package's symbols", c.fset.File(c.start).Pos(off), strings.TrimSpace(string(src[off:off+end])))
+		}
+		off += len(dir)
 	}
 }
 
@@ -243,7 +249,6 @@ func (c *checker) walk(n ast.Node, k *caps) {
 			}
 		case "os.Environ":
 			k.env = true
-			c.fileEnv = true
 			if !k.firstEnv.IsValid() {
 				k.firstEnv = call.Pos()
 			}
@@ -332,7 +337,7 @@ func (c *checker) exec(call *ast.CallExpr, name string, i int, k *caps) {
 		c.addAt(RuleExec, report.Low, "runs a program", call.Pos(), call0+"("+strconv.Quote(words[0].s)+")")
 	}
 	if sh || how != "" {
-		c.inspect(call.Pos(), line, RuleShellCommand, "shell command passed to exec")
+		c.inspect(call.Pos(), script(text, sh), RuleShellCommand, "shell command passed to exec")
 	}
 	if k.init && !c.test {
 		if computed || how != "" {
@@ -341,6 +346,20 @@ func (c *checker) exec(call *ast.CallExpr, name string, i int, k *caps) {
 			c.addAt(RuleInit, report.Medium, "init runs a command", call.Pos(), report.Snippet(line))
 		}
 	}
+}
+
+// script returns the command line a shell is asked to run: the words
+// after its -c, /c or -Command flag; the whole line for other programs.
+func script(words []string, sh bool) string {
+	if sh {
+		for i, w := range words[1:] {
+			switch strings.ToLower(w) {
+			case "-c", "/c", "/k", "-command", "-encodedcommand", "-e", "-ec":
+				return strings.Join(words[i+2:], " ")
+			}
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // inspect runs a folded command line through the shell rules and reports

@@ -46,9 +46,13 @@ const (
 type evaluator struct {
 	imports map[string]string // local name -> import path
 	global  map[string]ast.Expr
-	local   map[string]ast.Expr
+	local   map[string]ast.Expr // bindings of scope, collected on first use
+	scopeOf ast.Node
 	budget  int
 }
+
+// scope makes n the function body or declaration whose bindings are local.
+func (e *evaluator) scope(n ast.Node) { e.local, e.scopeOf = nil, n }
 
 // bind records name = e in m, marking a second, different binding with nil.
 func bind(m map[string]ast.Expr, name string, e ast.Expr) {
@@ -94,6 +98,10 @@ func bindings(n ast.Node, m map[string]ast.Expr) {
 }
 
 func (e *evaluator) lookup(name string) ast.Expr {
+	if e.local == nil && e.scopeOf != nil {
+		e.local = map[string]ast.Expr{}
+		bindings(e.scopeOf, e.local)
+	}
 	if x, ok := e.local[name]; ok {
 		return x
 	}
