@@ -40,7 +40,9 @@ func (f *file) combinations() {
 		f.add(RuleCombination, report.High, f.off(f.envSent), "whole environment + network",
 			"serialises the whole environment (JSON.stringify(process.env)) in a file that also talks to the network")
 	} else if at := near(f.envAt, f.netAt); at >= 0 {
-		f.add(RuleCombination, report.High, f.off(at), "whole environment + network",
+		// Servers read their environment next to requests all the time;
+		// without serialising it this is a lead, not an alarm.
+		f.add(RuleCombination, report.Medium, f.off(at), "whole environment + network",
 			"reads the whole environment a few statements from a network request")
 	}
 	if has(f.wallet) && has(f.hook) {
@@ -48,16 +50,47 @@ func (f *file) combinations() {
 			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
 	}
 	if at := near(f.dynAt, f.netAt); at >= 0 {
-		f.add(RuleCombination, report.High, f.off(at), "network response + dynamic code",
+		f.add(RuleCombination, f.nearLevel(), f.off(at), "network response + dynamic code",
 			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
 	}
-	if has(f.dynamic) && has(f.decode) {
+	if hidden := f.hiddenDecode(); has(f.dynamic) && has(hidden) {
 		f.combo(f.dynamic, report.High, "decoded data + dynamic code",
-			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes hidden data ("+f.findings[f.decode].Match+")")
+			"runs code built at run time ("+f.findings[f.dynamic].Match+") in a file that decodes hidden data ("+f.findings[hidden].Match+")")
 	} else if at := near(f.dynAt, f.decipherAt); at >= 0 {
-		f.add(RuleCombination, report.High, f.off(at), "decrypted data + dynamic code",
+		f.add(RuleCombination, f.nearLevel(), f.off(at), "decrypted data + dynamic code",
 			"runs code built at run time a few statements from a decipher: the shape of a loader that runs what it decrypts")
 	}
+}
+
+// bundleSize is the size past which a file is taken for a bundle of many
+// modules, where two capabilities a few statements apart are as likely
+// neighbouring libraries as one routine.
+const bundleSize = 512 << 10
+
+// nearLevel is the level of a combination judged by proximity alone.
+func (f *file) nearLevel() report.Level {
+	if len(f.src) > bundleSize {
+		return report.Medium
+	}
+	return report.High
+}
+
+// hiddenDecode returns the index of the first decoding that hides
+// something (a sensitive name, a script, escaped code), or -1. A plain
+// encoded blob, such as a bundled WebAssembly module, does not count.
+func (f *file) hiddenDecode() int {
+	if f.decode < 0 {
+		return -1
+	}
+	for i := f.decode; i < len(f.findings); i++ {
+		switch fd := f.findings[i]; fd.Rule {
+		case RuleHiddenName, RuleEncodedBlob, RuleShellDecode, RuleDynamicCode:
+			if fd.Level >= report.High {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // combo adds a combination finding placed at the finding with index at.
