@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -31,8 +32,9 @@ type scan struct {
 	out      []report.Finding
 	seen     map[string]bool
 	tools    map[string]bool
-	made     []product // files downloaded or decoded so far
-	net      bool      // the script uses the network somewhere
+	made     []product         // files downloaded or decoded so far
+	vars     map[string]string // variables holding downloaded or decoded text
+	net      bool              // the script uses the network somewhere
 }
 
 // product is a file a script downloaded or decoded, which it must not run.
@@ -46,7 +48,7 @@ func inspect(script []byte, d dialect, depth int) []report.Finding {
 	if len(script) > maxScript {
 		script = script[:maxScript]
 	}
-	s := &scan{src: script, buf: mask(script, d), depth: depth, seen: map[string]bool{}, tools: map[string]bool{}}
+	s := &scan{src: script, buf: mask(script, d), depth: depth, seen: map[string]bool{}, tools: map[string]bool{}, vars: map[string]string{}}
 	s.starts = []int{0}
 	for i, c := range script {
 		if c == '\n' {
@@ -123,9 +125,67 @@ func (s *scan) line(text string, base int) {
 			s.net = true
 		}
 	}
+	s.variables(text, lower, base)
 	for _, p := range pipelines(text) {
 		s.pipeline(p, text, base)
 	}
+}
+
+var (
+	assign = regexp.MustCompile(`(?i)^\s*(?:export\s+|local\s+|readonly\s+|declare\s+\S*\s*)?\$?([A-Za-z_][\w:]*)\s*=\s*(.+)$`)
+	sink   = regexp.MustCompile(`(?i)\b(?:eval|iex|invoke-expression|source)\b|\[scriptblock\]::create|\b(?:ba|z|da)?sh\s+-c\b`)
+)
+
+// variables follows text held in variables: x=$(curl ...) or
+// $s = [Convert]::FromBase64String(...) taints the variable, and eval,
+// iex, sh -c or [scriptblock]::Create of a tainted variable runs it.
+func (s *scan) variables(text, lower string, base int) {
+	if len(s.vars) > 0 && sink.MatchString(text) {
+		for name, kind := range s.vars {
+			if refersTo(lower, name) {
+				id := RuleDecodeExec
+				if kind == "downloaded" {
+					id = RulePipeToShell
+				}
+				s.add(id, report.High, fmt.Sprintf("text %s into $%s is run as code", kind, name), base+leading(text), text)
+				break
+			}
+		}
+	}
+	m := assign.FindStringSubmatch(text)
+	if m == nil || len(s.vars) >= maxProducts {
+		return
+	}
+	rhs := strings.ToLower(m[2])
+	switch {
+	case containsAny(rhs, []string{"curl", "wget", "iwr", "irm", "invoke-webrequest", "invoke-restmethod", "downloadstring", "downloaddata"}):
+		s.vars[strings.ToLower(m[1])] = "downloaded"
+	case containsAny(rhs, []string{"frombase64string", "base64 -d", "base64 --decode", "xxd -r", "gunzip", "zcat", "xz -d", "gzipstream", "deflatestream"}):
+		s.vars[strings.ToLower(m[1])] = "decoded"
+	}
+}
+
+// refersTo reports whether lower-cased text expands the variable name:
+// $name, ${name} or $env:name, not a longer name.
+func refersTo(lower, name string) bool {
+	for _, ref := range []string{"$" + name, "${" + name + "}"} {
+		for i := strings.Index(lower, ref); i >= 0; {
+			end := i + len(ref)
+			if end >= len(lower) || !isNameByte(lower[end]) || ref[1] == '{' {
+				return true
+			}
+			j := strings.Index(lower[end:], ref)
+			if j < 0 {
+				break
+			}
+			i = end + j
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // pipeline applies the pipeline rules: what flows into an interpreter, and

@@ -33,6 +33,8 @@ func TestFixtures(t *testing.T) {
 		{"fail_wget_pipe.sh", RulePipeToShell, 2},
 		{"fail_wget_pipe.sh", RulePipeToShell, 4}, // sh -e still reads its program from stdin
 		{"fail_stealth.sh", RuleRawIP, 2},
+		{"fail_vars.ps1", RuleDecodeExec, 3},
+		{"fail_vars.sh", RulePipeToShell, 3},
 		{"fail_subst.sh", RulePipeToShell, 2},
 		{"fail_dropper.sh", RuleDownloadExec, 5},
 		{"fail_b64.sh", RuleDecodeExec, 2},

