@@ -111,7 +111,13 @@ func (s stage) words() []string {
 			in = true
 		}
 	}
-	if in {
+	switch {
+	case quote != 0:
+		// An unclosed quote: the stage was cut out of a longer quoted
+		// command (node -e "exec('curl x | sh')"), so its words are the
+		// blank-separated rest.
+		out = append(out, strings.Fields(w.String())...)
+	case in:
 		out = append(out, w.String())
 	}
 	return out

