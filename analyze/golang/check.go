@@ -46,6 +46,7 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 	}
 	c := &checker{fset: fset, start: f.FileStart, test: test, seen: map[string]bool{}}
 	c.ev.imports = map[string]string{}
+	c.ev.work = fileWork
 	c.ev.global = map[string]ast.Expr{}
 	c.imports(f)
 	for _, d := range f.Decls {
@@ -366,6 +367,9 @@ func script(words []string, sh bool) string {
 // their high findings under rule.
 func (c *checker) inspect(pos token.Pos, line, rule, what string) bool {
 	found := false
+	if len(line) > maxReveal {
+		line = line[:maxReveal]
+	}
 	for _, f := range shell.Inspect([]byte(line)) {
 		if f.Level >= report.High {
 			c.addAt(rule, report.High, what+": "+f.Message, pos, f.Match)

@@ -48,7 +48,18 @@ type evaluator struct {
 	global  map[string]ast.Expr
 	local   map[string]ast.Expr // bindings of scope, collected on first use
 	scopeOf ast.Node
-	budget  int
+	budget  int // fold steps left for one expression
+	work    int // fold steps and folded bytes left for the whole file
+}
+
+// fileWork bounds the folding of one file: steps plus bytes produced. A
+// file of self-concatenations stops folding, not the analysis.
+const fileWork = 8 << 20
+
+// spend takes n units of the file's work, reporting whether any are left.
+func (e *evaluator) spend(n int) bool {
+	e.work -= n
+	return e.work > 0
 }
 
 // scope makes n the function body or declaration whose bindings are local.
@@ -138,7 +149,7 @@ func (e *evaluator) eval(x ast.Expr) (value, bool) {
 
 func (e *evaluator) fold(x ast.Expr, depth int) (value, bool) {
 	e.budget--
-	if depth > maxDepth || e.budget < 0 || x == nil {
+	if depth > maxDepth || e.budget < 0 || x == nil || !e.spend(1) {
 		return value{}, false
 	}
 	switch x := x.(type) {
@@ -154,7 +165,7 @@ func (e *evaluator) fold(x ast.Expr, depth int) (value, bool) {
 		}
 		a, ok1 := e.fold(x.X, depth+1)
 		b, ok2 := e.fold(x.Y, depth+1)
-		if !ok1 || !ok2 || a.isList || b.isList || len(a.s)+len(b.s) > maxValue {
+		if !ok1 || !ok2 || a.isList || b.isList || len(a.s)+len(b.s) > maxValue || !e.spend(len(a.s)+len(b.s)) {
 			return value{}, false
 		}
 		return value{s: a.s + b.s, how: join(a.how, b.how), parts: a.parts + b.parts}.mark(), true
@@ -314,6 +325,13 @@ func (e *evaluator) call(x *ast.CallExpr, depth int) (value, bool) {
 		if fragments(l.list) {
 			how = join(how, "one-character fragments")
 		}
+		n := len(sep.s) * len(l.list)
+		for _, p := range l.list {
+			n += len(p)
+		}
+		if n > maxValue || !e.spend(n) {
+			break
+		}
 		s := strings.Join(l.list, sep.s)
 		if len(s) > maxValue {
 			break
@@ -383,6 +401,9 @@ func (e *evaluator) sprintf(x *ast.CallExpr, depth int) (value, bool) {
 			arg++
 			b.WriteString(v.s)
 			how = join(how, v.how)
+			if !e.spend(len(v.s)) {
+				return value{}, false
+			}
 		default:
 			return value{}, false
 		}

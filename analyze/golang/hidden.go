@@ -88,6 +88,10 @@ func reverse(s string) string {
 	return string(b)
 }
 
+// maxReveal bounds the decoded text judged: commands and URLs are short,
+// and the shell rules read every byte given to them.
+const maxReveal = 4 << 10
+
 // reveal reports text decoded from a hidden form when it reveals
 // something.
 func (c *checker) reveal(pos token.Pos, text, how string) {
@@ -103,6 +107,9 @@ func (c *checker) reveal(pos token.Pos, text, how string) {
 func (c *checker) revealed(text string, strict bool) *report.Finding {
 	if text == "" {
 		return nil
+	}
+	if len(text) > maxReveal {
+		text = text[:maxReveal]
 	}
 	for _, f := range shell.Inspect([]byte(text)) {
 		if f.Level >= report.High {

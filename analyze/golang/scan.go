@@ -8,6 +8,9 @@ import (
 	"github.com/vigilsec/vigil/report"
 )
 
+// maxLiterals bounds the string literals of a broken file that are judged.
+const maxLiterals = 10000
+
 // scanTokens reads a file go/parser gave up on: a truncated or garbled
 // file, or a fragment. Without a tree there are no sinks to follow, so it
 // reports exec.Command and friends by name, and the string literals the
@@ -29,7 +32,7 @@ func scanTokens(src []byte, test bool) []report.Finding {
 		}
 		switch tok {
 		case token.STRING:
-			if v, err := strconv.Unquote(lit); err == nil {
+			if v, err := strconv.Unquote(lit); err == nil && len(texts) < maxLiterals {
 				lits, texts = append(lits, pos), append(texts, v)
 			}
 		case token.IDENT:
