@@ -50,7 +50,13 @@ func (f *file) combinations() {
 			"reaches a wallet provider ("+f.findings[f.wallet].Match+") and rewrites the page's requests ("+f.findings[f.hook].Match+"): the shape of a crypto clipper")
 	}
 	if at := near(f.dynAt, f.netAt); at >= 0 {
-		f.add(RuleCombination, f.nearLevel(), f.off(at), "network response + dynamic code",
+		// A module loader fetches relative or computed paths and runs
+		// them; a backdoor fetches from a server written into the file.
+		level := f.nearLevel()
+		if !f.hasRule(RuleEndpoint) {
+			level = report.Medium
+		}
+		f.add(RuleCombination, level, f.off(at), "network response + dynamic code",
 			"runs code built at run time a few statements from a network request: the shape of a loader that runs what it downloads")
 	}
 	if hidden := f.hiddenDecode(); has(f.dynamic) && has(hidden) {
@@ -91,6 +97,16 @@ func (f *file) hiddenDecode() int {
 		}
 	}
 	return -1
+}
+
+// hasRule reports whether the file has a finding of the rule.
+func (f *file) hasRule(rule string) bool {
+	for _, fd := range f.findings {
+		if fd.Rule == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // combo adds a combination finding placed at the finding with index at.

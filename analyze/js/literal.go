@@ -25,14 +25,21 @@ func (f *file) literal(i int) {
 	if len(val) >= 6 && len(val) <= maxBlob {
 		texts, encs := decodings(val)
 		for k, t := range texts {
-			if name := sensitive(t); name != "" {
+			name := sensitive(t)
+			if name == "" {
+				continue
+			}
+			if len(t) < blobMin {
 				f.hidden(i, name, encs[k], raw)
-				if len(t) >= blobMin { // a script, not a name: read it too
-					f.command(t, f.off(i))
-					f.nested(t, f.off(i))
-				}
 				break
 			}
+			// A script, not a name: bundlers embed workers this way, so
+			// what it does is judged by reading it, not by its wrapping.
+			mark(&f.decode, f.add(RuleEncodedBlob, report.Medium, f.off(i), encs[k]+"(<"+strconv.Itoa(len(val))+" chars>)",
+				fmt.Sprintf("a %d-character %s literal decodes to a script naming %s", len(val), encs[k], name)))
+			f.command(t, f.off(i))
+			f.nested(t, f.off(i))
+			break
 		}
 	}
 	// 'ssecorp_dlihc'.split('').reverse().join('')

@@ -79,7 +79,10 @@ func credential(s string) string {
 			}
 			i += at
 			end := i + len(name)
-			if (i == 0 || isSep(s[i-1])) && (end == len(s) || isSep(s[end])) {
+			// A dot-name (".ssh") is a store even as a whole string; a
+			// plain word ("Cookies") only as a component of a path.
+			before := i > 0 && isSep(s[i-1]) || i == 0 && name[0] == '.'
+			if before && (end == len(s) || isSep(s[end])) {
 				return name
 			}
 			at = end
