@@ -25,9 +25,10 @@ type checker struct {
 	out   []report.Finding
 	seen  map[string]bool
 
-	initFuncs map[string]bool // functions reachable from init in this file
+	initFuncs map[*ast.FuncDecl]bool // functions reachable from init in this file
 	fileNet   bool            // some function of the file uses the network
 	creds     []report.Finding
+	envAt     []token.Pos // os.Environ() calls whose result is not a child's environment
 }
 
 // caps is what one top-level function does, closures included.
@@ -55,7 +56,7 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 		}
 	}
 	c.directives(src)
-	c.initFuncs = reachableFromInit(f)
+	c.initFuncs = reachableFromInit(f, c.ev.imports)
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -63,7 +64,7 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 				continue
 			}
 			c.ev.scope(d.Body)
-			k := &caps{init: d.Recv == nil && c.initFuncs[d.Name.Name]}
+			k := &caps{init: c.initFuncs[d]}
 			c.walk(d.Body, k)
 			c.combine(k, d.Pos())
 		case *ast.GenDecl:
@@ -78,7 +79,37 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 		}
 		c.add(cr)
 	}
+	if c.fileNet && len(c.envAt) > 0 && !c.test {
+		c.addAt(RuleEnvExfil, report.High, "os.Environ() is read in a file that also uses the network", c.envAt[0], "os.Environ()")
+	}
 	return c.finish()
+}
+
+// childEnv marks the os.Environ() calls under an assignment to an Env
+// field (cmd.Env = os.Environ(), exec.Cmd{Env: append(os.Environ(), ...)}):
+// the environment handed on to a child process, not read out.
+func childEnv(n ast.Node, child map[ast.Node]bool) {
+	var vals []ast.Expr
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		for i, l := range n.Lhs {
+			if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Env" && i < len(n.Rhs) {
+				vals = append(vals, n.Rhs[i])
+			}
+		}
+	case *ast.KeyValueExpr:
+		if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Env" {
+			vals = append(vals, n.Value)
+		}
+	}
+	for _, v := range vals {
+		ast.Inspect(v, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				child[call] = true
+			}
+			return true
+		})
+	}
 }
 
 // genDecl walks package-level declarations. Variable initializers run at
@@ -148,20 +179,26 @@ func (c *checker) directives(src []byte) {
 	}
 }
 
-// reachableFromInit returns the file's plain functions that init functions
-// and package-level initializers call, directly or through one another.
-func reachableFromInit(f *ast.File) map[string]bool {
-	funcs := map[string]*ast.FuncDecl{}
+// reachableFromInit returns the file's functions and methods that init
+// functions and package-level initializers call, directly or through one
+// another. Methods are matched by name, as there are no types to tell
+// which one x.m() calls.
+func reachableFromInit(f *ast.File, imports map[string]string) map[*ast.FuncDecl]bool {
+	funcs := map[string][]*ast.FuncDecl{}
 	var queue []ast.Node
+	reach := map[*ast.FuncDecl]bool{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv == nil && d.Body != nil {
-				if d.Name.Name == "init" {
-					queue = append(queue, d.Body)
-				} else {
-					funcs[d.Name.Name] = d
-				}
+			switch {
+			case d.Body == nil:
+			case d.Recv == nil && d.Name.Name == "init":
+				reach[d] = true
+				queue = append(queue, d.Body)
+			case d.Recv == nil:
+				funcs[d.Name.Name] = append(funcs[d.Name.Name], d)
+			default:
+				funcs["."+d.Name.Name] = append(funcs["."+d.Name.Name], d)
 			}
 		case *ast.GenDecl:
 			if d.Tok == token.VAR {
@@ -169,15 +206,28 @@ func reachableFromInit(f *ast.File) map[string]bool {
 			}
 		}
 	}
-	reach := map[string]bool{"init": true}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
 		ast.Inspect(n, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if id, ok := call.Fun.(*ast.Ident); ok && funcs[id.Name] != nil && !reach[id.Name] {
-					reach[id.Name] = true
-					queue = append(queue, funcs[id.Name].Body)
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var key string
+			switch fun := call.Fun.(type) {
+			case *ast.Ident:
+				key = fun.Name
+			case *ast.SelectorExpr:
+				if id, ok := fun.X.(*ast.Ident); ok && imports[id.Name] != "" {
+					return true
+				}
+				key = "." + fun.Sel.Name
+			}
+			for _, d := range funcs[key] {
+				if !reach[d] {
+					reach[d] = true
+					queue = append(queue, d.Body)
 				}
 			}
 			return true
@@ -207,7 +257,9 @@ var (
 // walk visits the calls under n, recording capabilities in k.
 func (c *checker) walk(n ast.Node, k *caps) {
 	called := map[*ast.FuncLit]bool{}
+	child := map[ast.Node]bool{} // os.Environ() calls that only set a child's environment
 	ast.Inspect(n, func(n ast.Node) bool {
+		childEnv(n, child)
 		if lit, ok := n.(*ast.FuncLit); ok && k.init && !called[lit] {
 			// A function value made at init time runs later, if ever.
 			later := &caps{}
@@ -249,7 +301,11 @@ func (c *checker) walk(n ast.Node, k *caps) {
 				k.chmodX = true
 			}
 		case "os.Environ":
+			if child[call] {
+				break
+			}
 			k.env = true
+			c.envAt = append(c.envAt, call.Pos())
 			if !k.firstEnv.IsValid() {
 				k.firstEnv = call.Pos()
 			}
