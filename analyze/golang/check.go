@@ -26,7 +26,7 @@ type checker struct {
 	seen  map[string]bool
 
 	initFuncs map[*ast.FuncDecl]bool // functions reachable from init in this file
-	fileNet   bool            // some function of the file uses the network
+	fileNet   bool                   // some function of the file uses the network
 	creds     []report.Finding
 	envAt     []token.Pos // os.Environ() calls whose result is not a child's environment
 }
@@ -48,6 +48,12 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 	c := &checker{fset: fset, start: f.FileStart, test: test, seen: map[string]bool{}}
 	c.ev.imports = map[string]string{}
 	c.ev.work = fileWork
+	c.ev.funcs = map[string]*ast.FuncDecl{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+			c.ev.funcs[fd.Name.Name] = fd
+		}
+	}
 	c.ev.global = map[string]ast.Expr{}
 	c.imports(f)
 	for _, d := range f.Decls {
@@ -342,11 +348,11 @@ var shells = map[string]bool{
 	"cmd": true, "cmd.exe": true, "powershell": true, "powershell.exe": true, "pwsh": true, "pwsh.exe": true,
 }
 
-// args folds the arguments from index i on, expanding a literal slice
+// args folds the arguments from index i to end, expanding a literal slice
 // passed with "...". Each is nil when it could not be folded.
-func (c *checker) args(call *ast.CallExpr, i int) []*value {
+func (c *checker) args(call *ast.CallExpr, i, end int) []*value {
 	var out []*value
-	for j := i; j < len(call.Args); j++ {
+	for j := i; j < min(end, len(call.Args)); j++ {
 		v, ok := c.ev.eval(call.Args[j])
 		switch {
 		case !ok:
@@ -364,10 +370,10 @@ func (c *checker) args(call *ast.CallExpr, i int) []*value {
 
 func (c *checker) exec(call *ast.CallExpr, name string, i int, k *caps) {
 	k.exec = true
-	words := c.args(call, i)
+	words := c.args(call, i, len(call.Args))
 	if name != "os/exec.Command" && name != "os/exec.CommandContext" {
 		// syscall.Exec(path, argv, env): the argv slice is the command.
-		words = words[:min(len(words), 1)]
+		words = c.args(call, i, i+1)
 	}
 	var text []string
 	how, computed := "", len(words) == 0

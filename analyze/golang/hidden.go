@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vigilsec/vigil/analyze/endpoint"
 	"github.com/vigilsec/vigil/analyze/shell"
@@ -111,6 +112,9 @@ func (c *checker) revealed(text string, strict bool) *report.Finding {
 	if len(text) > maxReveal {
 		text = text[:maxReveal]
 	}
+	if !printable(text) {
+		return nil // decoded data, a certificate say, not hidden text
+	}
 	for _, f := range shell.Inspect([]byte(text)) {
 		if f.Level >= report.High {
 			return &report.Finding{Rule: RuleHiddenString, Level: report.High, Message: "command (" + f.Message + ")", Match: f.Match}
@@ -134,4 +138,16 @@ func (c *checker) revealed(text string, strict bool) *report.Finding {
 		}
 	}
 	return nil
+}
+
+// printable reports whether s is text: at most one byte in 32 a control
+// character or invalid UTF-8.
+func printable(s string) bool {
+	bad := 0
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
+			bad++
+		}
+	}
+	return bad*32 <= len(s)
 }
