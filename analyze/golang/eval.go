@@ -51,7 +51,7 @@ type evaluator struct {
 	params  map[string]value         // arguments of a function being inlined
 	funcs   map[string]*ast.FuncDecl // the file's plain functions
 	budget  int                      // fold steps left for one expression
-	work    int // fold steps and folded bytes left for the whole file
+	work    int                      // fold steps and folded bytes left for the whole file
 }
 
 // fileWork bounds the folding of one file: steps plus bytes produced. A
