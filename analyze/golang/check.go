@@ -286,6 +286,10 @@ func (c *checker) walk(n ast.Node, k *caps) {
 		}
 		name := c.ev.callee(call.Fun)
 		if name == "" {
+			// f.Chmod(0o755) on an *os.File.
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Chmod" && len(call.Args) > 0 && executableMode(call.Args[len(call.Args)-1]) {
+				k.chmodX = true
+			}
 			return true
 		}
 		if i, ok := execSinks[name]; ok {

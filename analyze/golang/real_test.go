@@ -112,3 +112,43 @@ func TestGOROOT(t *testing.T) {
 		t.Logf("  %s: %d", r, rules[r])
 	}
 }
+
+// TestBackdooredFork plants a typosquat's init into cobra.go of the real
+// cobra module, as a backdoored fork would: the tampered copy must reach
+// high while the original stays at medium or below.
+func TestBackdooredFork(t *testing.T) {
+	zips, _ := filepath.Glob("/work/shared/corpus/cases/real-go-cobra-*/after/*.zip")
+	if len(zips) == 0 {
+		t.Skip("corpus not present")
+	}
+	r, err := zip.OpenReader(zips[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var orig []byte
+	for _, f := range r.File {
+		if strings.HasSuffix(f.Name, "/cobra.go") {
+			rc, _ := f.Open()
+			orig, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	if orig == nil {
+		t.Fatal("cobra.go not in the zip")
+	}
+	if l := maxLevel(analyzeBytes("cobra.go", orig)); l > report.Medium {
+		t.Fatalf("original cobra.go at %v", l)
+	}
+	implant, err := os.ReadFile("testdata/fail_init_bytes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Append the implant's init and import os/exec for it.
+	body := implant[strings.Index(string(implant), "func init()"):]
+	tampered := strings.Replace(string(orig), "import (", "import (\n\t\"os/exec\"", 1) + "\n" + string(body)
+	fs := analyzeBytes("cobra.go", []byte(tampered))
+	if !has(fs, RuleHiddenExec, report.High) || !has(fs, RuleInit, report.High) {
+		t.Errorf("tampered cobra.go: %+v", fs)
+	}
+}
