@@ -201,10 +201,10 @@ func judge(pairs []pair, added, unchanged []*node, set *fileSet, opt Options) (o
 		jobs = append(jobs, &job{new: n})
 	}
 	nChanged := len(jobs)
+	// Unchanged files are not analysed, but release-wide checks need
+	// what they hold: the vendor's own domains and signers.
 	for _, n := range unchanged {
-		if isBinary(n) {
-			jobs = append(jobs, &job{new: n})
-		}
+		jobs = append(jobs, &job{new: n})
 	}
 	timeout := opt.limits().FileTimeout
 	p := newPool(opt.workers())
@@ -301,14 +301,6 @@ func compare(o, n *node, oa, na analyzed, f *report.File) []report.Finding {
 		}
 	}
 	return out
-}
-
-func isBinary(n *node) bool {
-	switch analyze.Sniff(n.Path, n.Data) {
-	case analyze.PE, analyze.ELF, analyze.MachO:
-		return true
-	}
-	return false
 }
 
 // recordFacts runs only the fact recorders: what release-wide checks need

@@ -96,10 +96,21 @@ func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 		if !ok {
 			continue
 		}
+		// Only a diff knows which name is the vendor's: there, a new name
+		// that reads the same as an old one is the attack. A name merely
+		// one letter off, or any pair in a scan, is as often a typo or a
+		// sibling project.
+		level := report.Medium
+		if prev != nil && Skeleton(Label(d)) == Skeleton(Label(other)) {
+			level = report.High
+		}
 		for _, pl := range cur[d] {
+			if isProse(pl.path) {
+				continue // a typo in documentation reaches no one
+			}
 			out = append(out, analyze.Located{Path: pl.path, Finding: report.Finding{
 				Rule:  RuleLookalike,
-				Level: report.High,
+				Level: level,
 				Message: fmt.Sprintf("domain %s imitates %s, which the release also uses (%s)",
 					d, other, why(Label(d), Label(other))),
 				Line:   pl.line,
@@ -110,6 +121,19 @@ func (Analyzer) AnalyzeRelease(old, new []analyze.FileFacts) []analyze.Located {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// isProse reports whether a file is documentation or a source map: it
+// names domains but sends nothing to them.
+func isProse(p string) bool {
+	p = strings.ToLower(p)
+	for _, ext := range []string{".md", ".markdown", ".rst", ".txt", ".adoc", ".map", ".d.ts", ".d.mts", ".d.cts"} {
+		if strings.HasSuffix(p, ext) {
+			return true
+		}
+	}
+	base := p[strings.LastIndexAny(p, "/!")+1:]
+	return strings.HasPrefix(base, "readme") || strings.HasPrefix(base, "changelog") || strings.HasPrefix(base, "license")
 }
 
 func why(a, b string) string {
