@@ -21,7 +21,7 @@ type checker struct {
 	fset  *token.FileSet
 	start token.Pos // the file's first byte
 	ev    evaluator
-	test  bool // a _test.go file: not built into a user's binary
+	test  bool // a _test.go or testdata file: not built into a user's binary
 	out   []report.Finding
 	seen  map[string]bool
 

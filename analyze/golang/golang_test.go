@@ -116,3 +116,29 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestNotBuilt checks which paths are judged leniently.
+func TestNotBuilt(t *testing.T) {
+	for p, want := range map[string]bool{
+		"m.zip!/m@v1/a_test.go":         true,
+		"m.zip!/m@v1/testdata/src/a.go": true,
+		"m.zip!/m@v1/cmd/main.go":       false,
+		"m.zip!/m@v1/testdatax/a.go":    false,
+		"testdata/x.go":                 true,
+		"m.zip!/m@v1/internal/test.go":  false,
+	} {
+		if got := notBuilt(p); got != want {
+			t.Errorf("notBuilt(%q) = %v", p, got)
+		}
+	}
+	// The same implant is high in a built file and stays high in a test
+	// file, because its text is hidden.
+	b, _ := os.ReadFile("testdata/fail_init_bytes.go")
+	if l := maxLevel(analyzeBytes("m.zip!/m@v1/x_test.go", b)); l != report.High {
+		t.Errorf("hidden command in a test file: %v", l)
+	}
+	b, _ = os.ReadFile("testdata/fail_download.go")
+	if l := maxLevel(analyzeBytes("m.zip!/m@v1/x_test.go", b)); l != report.Medium {
+		t.Errorf("plain download-exec in a test file: %v, want medium", l)
+	}
+}
