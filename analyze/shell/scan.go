@@ -273,11 +273,13 @@ func (s *scan) runs(st stage, off int) {
 			}
 		}
 		if hit {
-			id := RuleDownloadExec
+			id, level, msg := RuleDownloadExec, report.High, fmt.Sprintf("%s, %s at line %d, is then run or made executable", p.target, p.kind, p.line)
 			if p.kind == "decoded" {
 				id = RuleDecodeExec
+			} else if why := s.benignSource(); why != "" {
+				level, msg = report.Medium, msg+"; "+why
 			}
-			s.add(id, report.High, fmt.Sprintf("%s, %s at line %d, is then run or made executable", p.target, p.kind, p.line), off, st.text)
+			s.add(id, level, msg, off, st.text)
 			return
 		}
 	}
@@ -392,4 +394,40 @@ func utf16le(b []byte) []byte {
 		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
 	}
 	return []byte(string(utf16.Decode(u)))
+}
+
+// vendorDomains are the download sites of operating system, browser and
+// language-runtime makers. Attackers host payloads on their own servers,
+// raw addresses or shared hosting (GitHub, paste sites), none of which is
+// here.
+var vendorDomains = map[string]bool{
+	"google.com": true, "microsoft.com": true, "mozilla.org": true, "apple.com": true,
+	"nodejs.org": true, "python.org": true, "go.dev": true, "golang.org": true,
+	"rust-lang.org": true, "oracle.com": true, "java.com": true,
+}
+
+// benignSource says why a download that is then run is no backdoor's
+// shape, or "" when it may be: a backdoor fetches from a server written
+// into it. A script whose every URL is https on one vendor's download
+// site installs that vendor's software; one that names no server at all
+// runs what its caller chose.
+func (s *scan) benignSource() string {
+	host := ""
+	for _, h := range endpoint.Find(s.buf) {
+		if h.Kind == "ip" {
+			return ""
+		}
+		if h.Kind != "url" {
+			continue
+		}
+		d := endpoint.Registrable(h.Host)
+		if !strings.HasPrefix(h.Value, "https://") || !vendorDomains[d] || host != "" && host != d {
+			return ""
+		}
+		host = d
+	}
+	if host == "" {
+		return "the script names no server: it fetches what its caller gives it"
+	}
+	return "every URL in the script is https on " + host
 }
