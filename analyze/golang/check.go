@@ -31,12 +31,14 @@ type checker struct {
 	envAt     []token.Pos // os.Environ() calls whose result is not a child's environment
 }
 
-// caps is what one top-level function does, closures included.
+// caps is what one top-level function does, closures included. A file
+// written with an execute bit (os.WriteFile(p, b, 0o755), os.Chmod, f.Chmod)
+// sets chmodX.
 type caps struct {
-	init                       bool
-	fetch, write, chmodX, exec bool
-	env, net                   bool
-	firstFetch, firstEnv       token.Pos
+	init                 bool
+	fetch, chmodX, exec  bool
+	env, net             bool
+	firstFetch, firstEnv token.Pos
 }
 
 func analyzeSource(src []byte, test bool) []report.Finding {
@@ -297,7 +299,6 @@ func (c *checker) walk(n ast.Node, k *caps) {
 		} else if i, ok := netSinks[name]; ok {
 			c.network(call, name, i, k)
 		} else if i, ok := writeSinks[name]; ok {
-			k.write = true
 			if i >= 0 && i < len(call.Args) && executableMode(call.Args[i]) {
 				k.chmodX = true
 			}
@@ -493,7 +494,7 @@ func publicIP(s string) bool {
 
 // combine reports what one function does as a whole.
 func (c *checker) combine(k *caps, pos token.Pos) {
-	if k.fetch && k.exec && k.chmodX && k.write || k.fetch && k.exec && k.chmodX {
+	if k.fetch && k.exec && k.chmodX {
 		c.addAt(RuleDownloadExec, report.High, "downloads, makes a file executable and runs a program in one function", k.firstFetch, "download+chmod+exec")
 	}
 	if k.env && k.net {

@@ -1,5 +1,8 @@
 #!/bin/sh
-# Regenerates the encoded payloads of the fail_* fixtures. The fixtures are
+# Regenerates the fixtures whose payloads are encoded (fail_init_bytes,
+# fail_fragments, fail_shuffled, fail_base64); the other fail_* and clean_*
+# fixtures are written by hand, each modelled on the attack its header
+# names. All fixtures are
 # inert: hosts are under the reserved .example TLD and addresses are in
 # TEST-NET-3 (203.0.113.0/24); nothing here is ever built or run.
 set -eu
