@@ -37,6 +37,8 @@ type checker struct {
 type caps struct {
 	init                 bool
 	fetch, chmodX, exec  bool
+	dial                 bool // a raw connection: net.Dial, tls.Dial
+	shell, shellComputed bool // runs a shell; its command line not literal
 	env, net             bool
 	firstFetch, firstEnv token.Pos
 }
@@ -404,6 +406,10 @@ func (c *checker) exec(call *ast.CallExpr, name string, i int, k *caps) {
 	default:
 		c.addAt(RuleExec, report.Low, "runs a program", call.Pos(), call0+"("+strconv.Quote(words[0].s)+")")
 	}
+	if sh {
+		k.shell = true
+		k.shellComputed = k.shellComputed || computed
+	}
 	if sh || how != "" {
 		c.inspect(call.Pos(), script(text, sh), RuleShellCommand, "shell command passed to exec")
 	}
@@ -450,6 +456,8 @@ func (c *checker) network(call *ast.CallExpr, name string, i int, k *caps) {
 	k.net, c.fileNet = true, true
 	if strings.HasPrefix(name, "net/http.") {
 		k.fetch = true
+	} else {
+		k.dial = true
 	}
 	if !k.firstFetch.IsValid() {
 		k.firstFetch = call.Pos()
@@ -496,6 +504,12 @@ func publicIP(s string) bool {
 func (c *checker) combine(k *caps, pos token.Pos) {
 	if k.fetch && k.exec && k.chmodX {
 		c.addAt(RuleDownloadExec, report.High, "downloads, makes a file executable and runs a program in one function", k.firstFetch, "download+chmod+exec")
+	}
+	if k.fetch && k.shellComputed {
+		c.addAt(RuleDownloadExec, report.High, "runs a shell command line computed in a function that downloads", k.firstFetch, "download+shell")
+	}
+	if k.dial && k.shell {
+		c.addAt(RuleReverseShell, report.High, "opens a raw connection and runs a shell in one function", k.firstFetch, "net.Dial+shell")
 	}
 	if k.env && k.net {
 		c.addAt(RuleEnvExfil, report.High, "os.Environ() is read in a function that also uses the network", k.firstEnv, "os.Environ()")

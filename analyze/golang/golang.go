@@ -30,6 +30,7 @@ const (
 	RuleNetwork       = "go.network"
 	RuleRawIP         = "go.raw-ip"
 	RuleDownloadExec  = "go.download-exec"
+	RuleReverseShell  = "go.reverse-shell"
 	RuleEnvExfil      = "go.env-exfil"
 	RuleCredential    = "go.credential-path"
 	RuleUnsafe        = "go.unsafe"
@@ -77,7 +78,9 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleRawIP, report.Medium, "network call to a raw public IP address",
 			"Vendors publish host names; a hard-coded public address often marks a collection server."),
 		r(RuleDownloadExec, report.High, "download, make executable and run",
-			"One function that fetches over HTTP, writes an executable file and runs a program is a dropper: the payload is not in the module."),
+			"One function that fetches over HTTP and writes an executable file and runs a program, or runs a shell line it did not write down, is a dropper: the payload is not in the module."),
+		r(RuleReverseShell, report.High, "raw connection and a shell in one function",
+			"net.Dial and a shell run from the same function is the shape of a reverse shell: the connection becomes the shell's input and output."),
 		r(RuleEnvExfil, report.High, "environment sent over the network",
 			"os.Environ() in a function that also talks to the network posts every token and key of the machine. Medium when only the file does both."),
 		r(RuleCredential, report.Medium, "names a credential file",
