@@ -73,7 +73,7 @@ func analyzeSource(src []byte, test bool) []report.Finding {
 			if d.Body == nil {
 				continue
 			}
-			c.ev.scope(d.Body)
+			c.ev.scope(d)
 			k := &caps{init: c.initFuncs[d]}
 			c.walk(d.Body, k)
 			c.combine(k, d.Pos())

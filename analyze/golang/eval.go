@@ -64,7 +64,8 @@ func (e *evaluator) spend(n int) bool {
 	return e.work > 0
 }
 
-// scope makes n the function body or declaration whose bindings are local.
+// scope makes n, a function or a package-level declaration, the node whose
+// bindings are local.
 func (e *evaluator) scope(n ast.Node) { e.local, e.scopeOf = nil, n }
 
 // bind records name = e in m, marking a second, different binding with nil.
@@ -120,7 +121,22 @@ func bindings(n ast.Node, m map[string]ast.Expr) {
 func (e *evaluator) lookup(name string) ast.Expr {
 	if e.local == nil && e.scopeOf != nil {
 		e.local = map[string]ast.Expr{}
-		bindings(e.scopeOf, e.local)
+		if fn, ok := e.scopeOf.(*ast.FuncDecl); ok {
+			// Parameters hide package-level names and are not known.
+			for _, l := range []*ast.FieldList{fn.Recv, fn.Type.Params, fn.Type.Results} {
+				if l == nil {
+					continue
+				}
+				for _, f := range l.List {
+					for _, n := range f.Names {
+						e.local[n.Name] = nil
+					}
+				}
+			}
+			bindings(fn.Body, e.local)
+		} else {
+			bindings(e.scopeOf, e.local)
+		}
 	}
 	if x, ok := e.local[name]; ok {
 		return x
@@ -478,7 +494,7 @@ func (e *evaluator) inline(fn *ast.FuncDecl, args []ast.Expr, depth int) (value,
 		return value{}, false
 	}
 	saved := *e
-	e.params, e.scopeOf, e.local = params, fn.Body, nil
+	e.params, e.scopeOf, e.local = params, fn, nil
 	v, ok := e.fold(ret.Results[0], depth+1)
 	saved.budget, saved.work = e.budget, e.work
 	*e = saved
