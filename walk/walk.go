@@ -82,7 +82,7 @@ const DefaultMaxHeld = 256 << 20
 
 // memoryLimit is the largest container held in memory rather than spilled
 // to a temporary file for random access.
-const memoryLimit = 64 << 20
+const memoryLimit = 16 << 20
 
 // minBombBudget is what any container may unpack to whatever its ratio:
 // small archives of text legitimately compress very well.

@@ -6,6 +6,7 @@ import (
 	"github.com/vigilsec/vigil/analyze/binary"
 	"github.com/vigilsec/vigil/analyze/elfmacho"
 	"github.com/vigilsec/vigil/analyze/endpoint"
+	"github.com/vigilsec/vigil/analyze/golang"
 	"github.com/vigilsec/vigil/analyze/js"
 	"github.com/vigilsec/vigil/analyze/manifest"
 	"github.com/vigilsec/vigil/analyze/pe"
@@ -19,6 +20,7 @@ var list = []analyze.Analyzer{
 	shell.Analyzer{},
 	python.Analyzer{},
 	manifest.Analyzer{},
+	golang.Analyzer{},
 	endpoint.Analyzer{},
 	pe.Analyzer{},
 	elfmacho.ELF{},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 )
 
@@ -24,7 +25,16 @@ var commands = map[string]command{
 	"verify": {runVerify, "say whether, when and as what one exact file was seen"},
 }
 
+// memoryLimit is the soft heap limit vigil asks the garbage collector to
+// keep to unless GOMEMLIMIT says otherwise: decompressors allocate and drop
+// large windows, and without a limit the heap may grow to twice what is
+// live between collections.
+const memoryLimit = 256 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
