@@ -106,8 +106,14 @@ func Diff(ctx context.Context, oldPath, newPath string, opt Options) (*report.Re
 	}
 
 	set := newFileSet()
+	known := map[string]bool{}
+	for _, p := range old.problems {
+		known[identity(p.Rel)+"\x00"+p.Finding.Key()] = true
+	}
 	for _, p := range cur.problems {
-		set.add(p.Path, nil, asNew(p.Finding))
+		fd := p.Finding
+		fd.New = !known[identity(p.Rel)+"\x00"+fd.Key()]
+		set.add(p.Path, nil, fd)
 	}
 	oldFacts, newFacts := judge(pairs, pending, unchanged, set, opt)
 	for _, o := range removed {

@@ -272,13 +272,13 @@ func (w *Walker) visitFile(ctx context.Context, r io.Reader, declared int64, nam
 		w.problem(display, rel, format.RuleUnsupported, report.Low, fmt.Sprintf("%s: cannot open: %v", n.Format, openErr), "")
 		return nil
 	}
+	if w.Descend != nil && !w.Descend(n) {
+		return nil
+	}
 	if pr, ok := fsys.(format.ProblemReporter); ok {
 		for _, p := range pr.Problems() {
 			w.formatProblem(display, rel, p)
 		}
-	}
-	if w.Descend != nil && !w.Descend(n) {
-		return nil
 	}
 	budget := max(w.Limits.MaxRatio*content.size, minBombBudget)
 	return w.walkFS(ctx, fsys, display+Sep, rel+Sep, depth+1, append(ancestors, content.sum), budget)
@@ -315,11 +315,28 @@ func (w *Walker) formatProblem(display, rel string, p format.Problem) {
 			display, rel = p.Path, p.Path
 		}
 	}
+	msg := p.Message
+	if level > report.Medium && inTestData(rel) {
+		// Test suites carry hostile archives on purpose, to test their
+		// own defences; nothing installs them.
+		level, msg = report.Medium, msg+" (in test data)"
+	}
 	if w.Problem != nil {
 		w.Problem(Problem{Path: display, Rel: rel, Finding: report.Finding{
-			Rule: p.Rule, Level: level, Message: p.Message, Offset: p.Offset, Match: report.Snippet(p.Path),
+			Rule: p.Rule, Level: level, Message: msg, Offset: p.Offset, Match: report.Snippet(p.Path),
 		}})
 	}
+}
+
+// inTestData reports whether a path lies in a test-data directory.
+func inTestData(rel string) bool {
+	for _, part := range strings.FieldsFunc(rel, func(r rune) bool { return r == '/' || r == '!' }) {
+		switch strings.ToLower(part) {
+		case "testdata", "test", "tests", "__tests__", "fixtures", "test-fixtures":
+			return true
+		}
+	}
+	return false
 }
 
 // content is a file's bytes as read: the held prefix for analysis, and a
