@@ -1,17 +1,13 @@
 package endpoint
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/analyze"
+	"github.com/vigilsec/vigil/internal/corpustest"
 )
 
 // corpus is the shared release corpus, next to the repository.
@@ -25,57 +21,18 @@ func readRelease(t testing.TB, path string) []*analyze.File {
 	if err != nil {
 		t.Skipf("corpus not available: %v", err)
 	}
-	var files []*analyze.File
-	add := func(name string, b []byte) {
-		files = append(files, &analyze.File{Path: name, Data: b, Size: int64(len(b)), Kind: analyze.Sniff(name, b)})
-	}
 	switch {
-	case strings.HasSuffix(path, ".tgz"), strings.HasSuffix(path, ".tar.gz"):
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := tar.NewReader(zr)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if h.Typeflag == tar.TypeReg {
-				b, _ := io.ReadAll(tr)
-				add(h.Name, b)
-			}
-		}
-	case strings.HasSuffix(path, ".zip"), strings.HasSuffix(path, ".whl"):
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range zr.File {
-			rc, err := f.Open()
-			if err != nil {
-				continue
-			}
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			add(f.Name, b)
-		}
-	default:
-		add(filepath.Base(path), data)
-		files[0].Kind = analyze.Text // an archive read whole, as text
+	case strings.HasSuffix(path, ".tgz"), strings.HasSuffix(path, ".tar.gz"),
+		strings.HasSuffix(path, ".zip"), strings.HasSuffix(path, ".whl"):
+		return corpustest.Files(t, path)
 	}
-	return files
+	// an archive read whole, as text
+	name := filepath.Base(path)
+	return []*analyze.File{{Path: name, Data: data, Size: int64(len(data)), Kind: analyze.Text}}
 }
 
 func artifact(t testing.TB, c, side string) string {
-	m, _ := filepath.Glob(filepath.Join(corpus, c, side, "*"))
-	if len(m) != 1 {
-		t.Skipf("corpus case %s/%s not available", c, side)
-	}
-	return m[0]
+	return corpustest.Artifact(t, c, side)
 }
 
 func facts(files []*analyze.File) []analyze.FileFacts {

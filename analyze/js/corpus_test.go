@@ -15,31 +15,14 @@ import (
 	"testing"
 
 	"github.com/vigilsec/vigil/analyze"
+	"github.com/vigilsec/vigil/internal/corpustest"
 	"github.com/vigilsec/vigil/report"
 )
 
 // corpusDir finds the shared corpus next to the repository root, or
 // skips the test.
 func corpusDir(t testing.TB) string {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "cases")); err != nil {
-		t.Skip("corpus not present at ../shared/corpus")
-	}
-	return c
+	return corpustest.Dir(t)
 }
 
 // jsFile is one JavaScript file read out of a corpus artifact.
