@@ -9,11 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openFile(t testing.TB, name string, lim format.Limits) fs.FS {
@@ -32,39 +32,11 @@ func openFile(t testing.TB, name string, lim format.Limits) fs.FS {
 	return fsys
 }
 
-// listing returns "sha256  path" lines for every file in fsys, sorted by
-// path, in sha256sum's format.
-func listing(t testing.TB, fsys fs.FS) string {
-	t.Helper()
-	var lines []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), p))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
-// sorted sorts "sha256  path" lines by path, as LC_ALL=C sort -k2 does.
-func sorted(lines []string) string {
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
-}
-
 func problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
 
 func TestRoundTrip(t *testing.T) {
 	fsys := openFile(t, "ok.asar", format.DefaultLimits)
-	got := listing(t, fsys)
+	got := formattest.Listing(t, fsys)
 	want, err := os.ReadFile("testdata/ok.asar.sha256")
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +88,7 @@ func TestTool(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), filepath.ToSlash(rel)))
 		return nil
 	})
-	if got, tool := listing(t, openFile(t, "ok.asar", format.DefaultLimits)), sorted(lines); got != tool {
+	if got, tool := formattest.Listing(t, openFile(t, "ok.asar", format.DefaultLimits)), formattest.Sorted(lines); got != tool {
 		t.Errorf("listing:\n%s\nasar extract:\n%s", got, tool)
 	}
 }
@@ -137,7 +109,7 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		if n := strings.Count(listing(t, fsys), "\n"); n == 0 {
+		if n := strings.Count(formattest.Listing(t, fsys), "\n"); n == 0 {
 			t.Errorf("%s: no entries", p)
 		}
 		for _, pr := range problems(fsys) {
@@ -175,7 +147,7 @@ func TestTruncated(t *testing.T) {
 	if malformed == 0 {
 		t.Errorf("no %s problems for entries past the cut: %+v", format.RuleMalformed, problems(fsys))
 	}
-	listing(t, fsys) // every listed entry reads
+	formattest.Listing(t, fsys) // every listed entry reads
 }
 
 func TestMalformed(t *testing.T) {
@@ -207,7 +179,7 @@ func TestLimits(t *testing.T) {
 	lim := format.DefaultLimits
 	lim.MaxEntries = 2
 	fsys := openFile(t, "ok.asar", lim)
-	if n := strings.Count(listing(t, fsys), "\n"); n != 2 {
+	if n := strings.Count(formattest.Listing(t, fsys), "\n"); n != 2 {
 		t.Errorf("%d entries, want 2", n)
 	}
 	lim = format.DefaultLimits

@@ -2,19 +2,17 @@ package sevenzip
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 	sevenzip "github.com/vigilsec/vigil/format/sevenzip/internal/bodgit"
 )
 
@@ -34,45 +32,6 @@ func openFile(t testing.TB, name string, lim format.Limits) fs.FS {
 	return fsys
 }
 
-// listing returns "sha256  path" lines for every file in fsys, sorted by
-// path, in sha256sum's format, and the read errors by path.
-func listing(t testing.TB, fsys fs.FS) (string, map[string]error) {
-	t.Helper()
-	var lines []string
-	errs := map[string]error{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs[p] = err
-			return nil
-		}
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), p))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines), errs
-}
-
-// sorted sorts "sha256  path" lines by path, as LC_ALL=C sort -k2 does.
-func sorted(lines []string) string {
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
-}
-
-func readFile(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestRoundTrip(t *testing.T) {
 	for name, want := range map[string]string{
 		"ok.7z":       "testdata/ok.7z.sha256",
@@ -80,11 +39,11 @@ func TestRoundTrip(t *testing.T) {
 		"solid.7z":    "testdata/solid.7z.sha256",
 	} {
 		fsys := openFile(t, name, format.DefaultLimits)
-		got, errs := listing(t, fsys)
+		got, errs := formattest.ListingErrs(t, fsys)
 		if len(errs) != 0 {
 			t.Errorf("%s: read errors %v", name, errs)
 		}
-		if w := readFile(t, want); got != w {
+		if w := formattest.ReadFile(t, want); got != w {
 			t.Errorf("%s: listing:\n%.2000s\nwant (%s):\n%.2000s", name, got, want, w)
 		}
 		if p := fsys.(format.ProblemReporter).Problems(); len(p) != 0 {
@@ -103,51 +62,22 @@ func TestTool(t *testing.T) {
 		if out, err := exec.Command("7zz", "x", "-bd", "-snl", "-o"+dir, "testdata/"+name).CombinedOutput(); err != nil {
 			t.Fatalf("7zz x %s: %v\n%s", name, err, out)
 		}
-		got, _ := listing(t, openFile(t, name, format.DefaultLimits))
-		if tool := dirListing(t, dir); got != tool {
+		got, _ := formattest.ListingErrs(t, openFile(t, name, format.DefaultLimits))
+		if tool := formattest.DirListing(t, dir); got != tool {
 			t.Errorf("%s: listing:\n%.2000s\n7zz extracted:\n%.2000s", name, got, tool)
 		}
 	}
 }
 
-// dirListing is listing for a directory a real tool extracted into; a
-// symbolic link's content is its target, as in the archive.
-func dirListing(t testing.TB, dir string) string {
-	t.Helper()
-	var lines []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		var b []byte
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			b = []byte(target)
-		} else if b, err = os.ReadFile(p); err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), filepath.ToSlash(rel)))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
 func TestCorrupt(t *testing.T) {
-	_, errs := listing(t, openFile(t, "fail_corrupt.7z", format.DefaultLimits))
+	_, errs := formattest.ListingErrs(t, openFile(t, "fail_corrupt.7z", format.DefaultLimits))
 	if len(errs) != 1 || errs["app/lib/deep/numbers.txt"] == nil {
 		t.Errorf("read errors %v; want one, for the corrupted numbers.txt", errs)
 	}
 }
 
 func TestEncrypted(t *testing.T) {
-	_, errs := listing(t, openFile(t, "fail_encrypted.7z", format.DefaultLimits))
+	_, errs := formattest.ListingErrs(t, openFile(t, "fail_encrypted.7z", format.DefaultLimits))
 	if len(errs) != 1 || !errors.Is(errs["app/index.js"], ErrEncrypted) {
 		t.Errorf("read errors %v; want ErrEncrypted for app/index.js", errs)
 	}
@@ -175,7 +105,7 @@ func TestLimits(t *testing.T) {
 	lim := format.DefaultLimits
 	lim.MaxEntryBytes = 100
 	fsys := openFile(t, "ok.7z", lim)
-	_, errs := listing(t, fsys)
+	_, errs := formattest.ListingErrs(t, fsys)
 	if len(errs) != 1 || !errors.Is(errs["app/lib/deep/numbers.txt"], format.ErrLimit) {
 		t.Errorf("read errors %v; want ErrLimit for numbers.txt", errs)
 	}
@@ -186,7 +116,7 @@ func TestLimits(t *testing.T) {
 	lim = format.DefaultLimits
 	lim.MaxEntries = 10
 	fsys = openFile(t, "solid.7z", lim)
-	got, _ := listing(t, fsys)
+	got, _ := formattest.ListingErrs(t, fsys)
 	if n := strings.Count(got, "\n"); n != 10 {
 		t.Errorf("%d entries listed, want 10", n)
 	}

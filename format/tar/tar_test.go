@@ -2,18 +2,17 @@ package tar
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openFile(t testing.TB, path string, lim format.Limits) fs.FS {
@@ -32,52 +31,15 @@ func openFile(t testing.TB, path string, lim format.Limits) fs.FS {
 	return fsys
 }
 
-// listing returns "sha256  path" lines for every file in fsys, sorted by
-// path, in sha256sum's format.
-func listing(t testing.TB, fsys fs.FS) string {
-	t.Helper()
-	var lines []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), p))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
-// sorted sorts "sha256  path" lines by path, as LC_ALL=C sort -k2 does.
-func sorted(lines []string) string {
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
-}
-
 func problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
-
-func readFile(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 var okTars = []string{"ok.tar", "ok.pax.tar", "ok.tar.gz", "ok.tar.xz", "ok.tar.zst", "ok.tar.bz2", "ok.concat.tar.gz"}
 
 func TestRoundTrip(t *testing.T) {
-	want := readFile(t, "testdata/ok.tar.sha256")
+	want := formattest.ReadFile(t, "testdata/ok.tar.sha256")
 	for _, name := range okTars {
 		fsys := openFile(t, "testdata/"+name, format.DefaultLimits)
-		if got := listing(t, fsys); got != want {
+		if got := formattest.Listing(t, fsys); got != want {
 			t.Errorf("%s: listing:\n%s\nwant (testdata/ok.tar.sha256):\n%s", name, got, want)
 		}
 		if p := problems(fsys); len(p) != 0 {
@@ -91,8 +53,8 @@ func TestRoundTrip(t *testing.T) {
 func TestSpill(t *testing.T) {
 	defer func(n int64) { memoryBudget = n }(memoryBudget)
 	memoryBudget = 1000
-	want := readFile(t, "testdata/ok.tar.sha256")
-	if got := listing(t, openFile(t, "testdata/ok.tar.xz", format.DefaultLimits)); got != want {
+	want := formattest.ReadFile(t, "testdata/ok.tar.sha256")
+	if got := formattest.Listing(t, openFile(t, "testdata/ok.tar.xz", format.DefaultLimits)); got != want {
 		t.Errorf("listing from a spooled file:\n%s\nwant:\n%s", got, want)
 	}
 }
@@ -108,8 +70,8 @@ func TestTool(t *testing.T) {
 		if out, err := exec.Command("tar", "-xf", "testdata/"+name, "-C", dir).CombinedOutput(); err != nil {
 			t.Fatalf("tar -x %s: %v\n%s", name, err, out)
 		}
-		got := dropLine(listing(t, openFile(t, "testdata/"+name, format.DefaultLimits)), "package/zhard.js")
-		if tool := dropLine(dirListing(t, dir), "package/zhard.js"); got != tool {
+		got := dropLine(formattest.Listing(t, openFile(t, "testdata/"+name, format.DefaultLimits)), "package/zhard.js")
+		if tool := dropLine(formattest.DirListing(t, dir), "package/zhard.js"); got != tool {
 			t.Errorf("%s: listing:\n%s\ntar extracted:\n%s", name, got, tool)
 		}
 	}
@@ -133,7 +95,7 @@ func TestCorpus(t *testing.T) {
 		if out, err := exec.Command("tar", "-xf", p, "-C", dir).CombinedOutput(); err != nil {
 			t.Fatalf("tar -x %s: %v\n%s", p, err, out)
 		}
-		if got, tool := listing(t, openFile(t, p, format.DefaultLimits)), dirListing(t, dir); got != tool {
+		if got, tool := formattest.Listing(t, openFile(t, p, format.DefaultLimits)), formattest.DirListing(t, dir); got != tool {
 			t.Errorf("%s: listing:\n%s\ntar extracted:\n%s", p, got, tool)
 		}
 	}
@@ -149,39 +111,10 @@ func dropLine(listing, path string) string {
 	return strings.Join(keep, "")
 }
 
-// dirListing is listing for a directory a real tool extracted into; a
-// symbolic link's content is its target, as in the archive.
-func dirListing(t testing.TB, dir string) string {
-	t.Helper()
-	var lines []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		var b []byte
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			b = []byte(target)
-		} else if b, err = os.ReadFile(p); err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), filepath.ToSlash(rel)))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
 func TestSparse(t *testing.T) {
-	want := readFile(t, "testdata/sparse.tar.sha256")
+	want := formattest.ReadFile(t, "testdata/sparse.tar.sha256")
 	for _, name := range []string{"sparse.tar", "sparse.pax.tar"} {
-		if got := listing(t, openFile(t, "testdata/"+name, format.DefaultLimits)); got != want {
+		if got := formattest.Listing(t, openFile(t, "testdata/"+name, format.DefaultLimits)); got != want {
 			t.Errorf("%s: %s, want %s", name, got, want)
 		}
 	}
@@ -200,7 +133,7 @@ func TestSparseBomb(t *testing.T) {
 }
 
 func TestOpenStream(t *testing.T) {
-	want := readFile(t, "testdata/ok.tar.sha256")
+	want := formattest.ReadFile(t, "testdata/ok.tar.sha256")
 	for _, name := range []string{"ok.tar", "ok.concat.tar.gz", "ok.tar.zst"} {
 		f, err := os.Open("testdata/" + name)
 		if err != nil {
@@ -211,7 +144,7 @@ func TestOpenStream(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := listing(t, tree); got != want {
+		if got := formattest.Listing(t, tree); got != want {
 			t.Errorf("%s: listing:\n%s\nwant:\n%s", name, got, want)
 		}
 	}
@@ -271,7 +204,7 @@ func TestEntryLimit(t *testing.T) {
 	// two files.
 	lim.MaxEntries = 4
 	fsys := openFile(t, "testdata/ok.tar.gz", lim)
-	if n := strings.Count(listing(t, fsys), "\n"); n != 2 {
+	if n := strings.Count(formattest.Listing(t, fsys), "\n"); n != 2 {
 		t.Errorf("%d entries listed, want 2", n)
 	}
 	if p := problems(fsys); len(p) != 1 || p[0].Rule != format.RuleTooManyFiles {
@@ -319,7 +252,7 @@ func gz(t *testing.T, s string) []byte {
 
 func TestTrailing(t *testing.T) {
 	fsys := openFile(t, "testdata/fail_trailing.tar.gz", format.DefaultLimits)
-	if got, want := listing(t, fsys), readFile(t, "testdata/ok.tar.sha256"); got != want {
+	if got, want := formattest.Listing(t, fsys), formattest.ReadFile(t, "testdata/ok.tar.sha256"); got != want {
 		t.Errorf("listing:\n%s\nwant:\n%s", got, want)
 	}
 	p := problems(fsys)

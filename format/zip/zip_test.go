@@ -2,7 +2,6 @@ package zip
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -10,11 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openFile(t testing.TB, path string, lim format.Limits) fs.FS {
@@ -33,68 +32,11 @@ func openFile(t testing.TB, path string, lim format.Limits) fs.FS {
 	return fsys
 }
 
-// listing returns "sha256  path" lines for every file in fsys, sorted by
-// path, in sha256sum's format.
-func listing(t testing.TB, fsys fs.FS) string {
-	t.Helper()
-	var lines []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), p))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
-// dirListing is listing for a directory a real tool extracted into; a
-// symbolic link's content is its target, as in the archive.
-func dirListing(t testing.TB, dir string) string {
-	t.Helper()
-	var lines []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		var b []byte
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			b = []byte(target)
-		} else if b, err = os.ReadFile(p); err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%x  %s\n", sha256.Sum256(b), filepath.ToSlash(rel)))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sorted(lines)
-}
-
-// sorted sorts "sha256  path" lines by path, as LC_ALL=C sort -k2 does.
-func sorted(lines []string) string {
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
-}
-
 func problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
 
 func TestRoundTrip(t *testing.T) {
 	fsys := openFile(t, "testdata/ok.zip", format.DefaultLimits)
-	got := listing(t, fsys)
+	got := formattest.Listing(t, fsys)
 	want, err := os.ReadFile("testdata/ok.zip.sha256")
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +57,7 @@ func TestRoundTrip(t *testing.T) {
 	if out, err := exec.Command("unzip", "-q", "testdata/ok.zip", "-d", dir).CombinedOutput(); err != nil {
 		t.Fatalf("unzip: %v\n%s", err, out)
 	}
-	if tool := dirListing(t, dir); got != tool {
+	if tool := formattest.DirListing(t, dir); got != tool {
 		t.Errorf("listing:\n%s\nunzip extracted:\n%s", got, tool)
 	}
 }
@@ -136,12 +78,12 @@ func TestCorpus(t *testing.T) {
 		paths = paths[:6]
 	}
 	for _, p := range paths {
-		got := listing(t, openFile(t, p, format.DefaultLimits))
+		got := formattest.Listing(t, openFile(t, p, format.DefaultLimits))
 		dir := t.TempDir()
 		if out, err := exec.Command("unzip", "-q", p, "-d", dir).CombinedOutput(); err != nil {
 			t.Fatalf("unzip %s: %v\n%s", p, err, out)
 		}
-		if tool := dirListing(t, dir); got != tool {
+		if tool := formattest.DirListing(t, dir); got != tool {
 			t.Errorf("%s: listing differs from unzip's:\n%s\nunzip:\n%s", p, got, tool)
 		}
 	}
@@ -239,7 +181,7 @@ func TestEntryLimit(t *testing.T) {
 	lim := format.DefaultLimits
 	lim.MaxEntries = 2
 	fsys := openFile(t, "testdata/ok.zip", lim)
-	if n := strings.Count(listing(t, fsys), "\n"); n != 2 {
+	if n := strings.Count(formattest.Listing(t, fsys), "\n"); n != 2 {
 		t.Errorf("%d entries listed, want 2", n)
 	}
 	p := problems(fsys)
@@ -272,8 +214,8 @@ func TestMatch(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	a := listing(t, openFile(t, "testdata/fail_traversal.zip", format.DefaultLimits))
-	b := listing(t, openFile(t, "testdata/fail_traversal.zip", format.DefaultLimits))
+	a := formattest.Listing(t, openFile(t, "testdata/fail_traversal.zip", format.DefaultLimits))
+	b := formattest.Listing(t, openFile(t, "testdata/fail_traversal.zip", format.DefaultLimits))
 	if a != b {
 		t.Fatal("two opens of one zip differ")
 	}
@@ -290,7 +232,7 @@ func TestMethods(t *testing.T) {
 		"fail_encrypted.zip": "encrypted",
 	} {
 		fsys := openFile(t, "testdata/"+name, format.DefaultLimits)
-		if got := listing(t, fsys); got != "" {
+		if got := formattest.Listing(t, fsys); got != "" {
 			t.Errorf("%s: listed %s", name, got)
 		}
 		p := problems(fsys)
