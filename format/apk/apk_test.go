@@ -7,11 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func open(t testing.TB, name string) (*Tree, []byte) {
@@ -44,9 +43,8 @@ func TestRoundTrip(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(data), p))
 		return nil
 	})
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
 	want, _ := os.ReadFile("testdata/hello.apk.sha256")
-	if got := strings.Join(lines, ""); got != string(want) {
+	if got := formattest.Sorted(lines); got != string(want) {
 		t.Errorf("files differ from tar -xzi:\ngot:\n%s\nwant:\n%s", got, want)
 	}
 	// No problems: in particular the datahash matches, which it does only

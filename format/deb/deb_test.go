@@ -2,16 +2,15 @@ package deb
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openFile(t testing.TB, name string) (*format.Tree, error) {
@@ -26,28 +25,10 @@ func openFile(t testing.TB, name string) (*format.Tree, error) {
 // sums returns "sha256  ./path" lines, sorted by path, for the files under
 // control/ and data/ except links, which dpkg-deb -x makes into links.
 func sums(t *testing.T, fsys fs.FS, links ...string) string {
-	var lines []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(p, "/") {
-			return err
-		}
-		for _, l := range links {
-			if p == l {
-				return nil
-			}
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(b), p))
-		return nil
+	t.Helper()
+	return formattest.Sums(t, fsys, "./", func(p string, d fs.DirEntry) bool {
+		return strings.Contains(p, "/") && !slices.Contains(links, p)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
 }
 
 func TestRoundTrip(t *testing.T) {

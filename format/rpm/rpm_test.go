@@ -2,16 +2,14 @@ package rpm
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openFile(t testing.TB, name string) (*Tree, error) {
@@ -26,23 +24,10 @@ func openFile(t testing.TB, name string) (*Tree, error) {
 // sums returns "sha256  ./path" lines for every regular file outside
 // ScriptsDir, in the layout sha256sum prints.
 func sums(t *testing.T, fsys fs.FS) string {
-	var lines []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(p, ScriptsDir) {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, fmt.Sprintf("%x  ./%s\n", sha256.Sum256(b), p))
-		return nil
+	t.Helper()
+	return formattest.Sums(t, fsys, "./", func(p string, d fs.DirEntry) bool {
+		return d.Type().IsRegular() && !strings.HasPrefix(p, ScriptsDir)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return strings.Join(lines, "")
 }
 
 func TestRoundTrip(t *testing.T) {
