@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigilsec/vigil/format"
 	"github.com/vigilsec/vigil/format/cab/internal/lzxenc"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/expected.txt")
@@ -51,9 +52,7 @@ func listing(t testing.TB, data []byte, lim format.Limits) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range fsys.(format.ProblemReporter).Problems() {
-		fmt.Fprintf(&b, "problem %s at %d: %s: %s\n", p.Rule, p.Offset, p.Path, p.Message)
-	}
+	formattest.WriteProblems(&b, fsys)
 	return b.String()
 }
 
@@ -75,16 +74,7 @@ func TestExpected(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "== %s\n%s", filepath.Base(name), listing(t, data, format.DefaultLimits))
 	}
-	if *update {
-		os.WriteFile("testdata/expected.txt", []byte(b.String()), 0o644)
-	}
-	want, err := os.ReadFile("testdata/expected.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("listing differs from testdata/expected.txt:\n%s", b.String())
-	}
+	formattest.Golden(t, "testdata/expected.txt", b.String(), *update)
 }
 
 // cabextract returns the files cabextract extracts from a cabinet, with

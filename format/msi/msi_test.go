@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/expected.txt")
@@ -48,9 +49,7 @@ func files(t testing.TB, fsys fs.FS) (map[string]string, string) {
 		fmt.Fprintf(&b, "%s %s\n", p, v)
 		return nil
 	})
-	for _, p := range fsys.(format.ProblemReporter).Problems() {
-		fmt.Fprintf(&b, "problem %s at %d: %s: %s\n", p.Rule, p.Offset, p.Path, p.Message)
-	}
+	formattest.WriteProblems(&b, fsys)
 	return out, b.String()
 }
 
@@ -71,16 +70,7 @@ func TestExpected(t *testing.T) {
 		_, text := files(t, fsys)
 		b.WriteString(text)
 	}
-	if *update {
-		os.WriteFile("testdata/expected.txt", []byte(b.String()), 0o644)
-	}
-	want, err := os.ReadFile("testdata/expected.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("listing differs from testdata/expected.txt:\n%s", b.String())
-	}
+	formattest.Golden(t, "testdata/expected.txt", b.String(), *update)
 }
 
 // msiextract returns what msiextract extracts: path -> "size sha256".
