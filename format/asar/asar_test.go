@@ -32,7 +32,7 @@ func openFile(t testing.TB, name string, lim format.Limits) fs.FS {
 	return fsys
 }
 
-func problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
+var problems = formattest.Problems
 
 func TestRoundTrip(t *testing.T) {
 	fsys := openFile(t, "ok.asar", format.DefaultLimits)

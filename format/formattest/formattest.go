@@ -4,6 +4,7 @@
 package formattest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -16,6 +17,28 @@ import (
 
 	"github.com/vigilsec/vigil/format"
 )
+
+// Open reads the file at path and opens it with f under its base name,
+// failing the test when it cannot be read, when f does not match its base
+// name and first 4 KiB, or when f fails to open it.
+func Open(t testing.TB, f format.Format, path string, lim format.Limits) fs.FS {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Match(filepath.Base(path), format.Head(bytes.NewReader(b), 4096)) {
+		t.Fatalf("%s: Match = false", path)
+	}
+	fsys, err := f.Open(filepath.Base(path), bytes.NewReader(b), lim)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fsys
+}
+
+// Problems returns the problems fsys, a format.ProblemReporter, reports.
+func Problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
 
 // Listing returns "sha256  path" lines for every file in fsys, sorted by
 // path, in sha256sum's format. A walk or read error fails the test.
@@ -124,7 +147,7 @@ func ReadFile(t testing.TB, path string) string {
 // WriteProblems writes a line for each problem fsys, a
 // format.ProblemReporter, reports: "problem RULE at OFFSET: PATH: MESSAGE".
 func WriteProblems(w io.Writer, fsys fs.FS) {
-	for _, p := range fsys.(format.ProblemReporter).Problems() {
+	for _, p := range Problems(fsys) {
 		fmt.Fprintf(w, "problem %s at %d: %s: %s\n", p.Rule, p.Offset, p.Path, p.Message)
 	}
 }

@@ -18,21 +18,10 @@ import (
 
 func openFile(t testing.TB, path string, lim format.Limits) fs.FS {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !Format.Match(filepath.Base(path), format.Head(bytes.NewReader(b), 4096)) {
-		t.Fatalf("%s: Match = false", path)
-	}
-	fsys, err := Format.Open(filepath.Base(path), bytes.NewReader(b), lim)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return fsys
+	return formattest.Open(t, Format, path, lim)
 }
 
-func problems(fsys fs.FS) []format.Problem { return fsys.(format.ProblemReporter).Problems() }
+var problems = formattest.Problems
 
 func TestRoundTrip(t *testing.T) {
 	fsys := openFile(t, "testdata/ok.zip", format.DefaultLimits)
