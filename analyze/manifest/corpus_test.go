@@ -1,18 +1,10 @@
 package manifest
 
-import (
-	"testing"
-
-	"github.com/vigilsec/vigil/analyze"
-	"github.com/vigilsec/vigil/internal/corpustest"
-)
+import "github.com/vigilsec/vigil/internal/corpustest"
 
 // corpus is the shared release corpus, next to the repository.
 const corpus = "../../../shared/corpus/cases"
 
 // release returns the files of a corpus artifact (.tgz, .tar.gz, .tar.xz,
 // .zip, .whl, or a plain file), skipping the test when it is absent.
-func release(t testing.TB, c, side string) []*analyze.File {
-	t.Helper()
-	return corpustest.Release(t, c, side)
-}
+var release = corpustest.Release
