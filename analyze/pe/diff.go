@@ -2,6 +2,7 @@ package pe
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vigilsec/vigil/analyze"
 	"github.com/vigilsec/vigil/report"
@@ -55,8 +56,63 @@ func (Analyzer) Diff(old, new *analyze.File) (out []report.Finding) {
 			}
 		}
 	}
+	if f, ok := gained(oldMD.Refs, newMD.Refs); ok {
+		out = append(out, f)
+	}
 	report.SortFindings(out)
 	return out
+}
+
+// refClasses sort framework members into the capabilities a backdoor
+// combines, by prefix of "Namespace.Type::Member".
+var refClasses = []struct{ class, prefix string }{
+	{"network", "System.Net.WebClient::"}, {"network", "System.Net.WebRequest::"},
+	{"network", "System.Net.HttpWebRequest::"}, {"network", "System.Net.Http."},
+	{"network", "System.Net.Sockets."}, {"network", "System.Net.Dns::"},
+	{"process", "System.Diagnostics.Process::Start"}, {"process", "System.Diagnostics.ProcessStartInfo::"},
+	{"load", "System.Reflection.Assembly::Load"}, {"load", "System.AppDomain::Load"},
+	{"load", "System.Runtime.InteropServices.Marshal::GetDelegateForFunctionPointer"},
+	{"decode", "System.Convert::FromBase64String"}, {"decode", "System.IO.Compression."},
+	{"decode", "System.Security.Cryptography."},
+}
+
+func classesOf(refs []string) map[string]string {
+	out := map[string]string{}
+	for _, r := range refs {
+		for _, c := range refClasses {
+			if strings.HasPrefix(r, c.prefix) && out[c.class] == "" {
+				out[c.class] = r
+			}
+		}
+	}
+	return out
+}
+
+// gained reports an assembly that newly references the network together
+// with starting processes or loading code: what an injected class such as
+// SUNBURST adds to an assembly that did neither.
+func gained(oldRefs, newRefs []string) (report.Finding, bool) {
+	had, has := classesOf(oldRefs), classesOf(newRefs)
+	fresh := func(c string) string {
+		if had[c] == "" {
+			return has[c]
+		}
+		return ""
+	}
+	net, run := fresh("network"), fresh("process")
+	if run == "" {
+		run = fresh("load")
+	}
+	if net == "" || run == "" {
+		return report.Finding{}, false
+	}
+	level, msg := report.Medium, fmt.Sprintf("this version newly references the network (%s) and %s", net, run)
+	if dec := fresh("decode"); dec != "" {
+		level, msg = report.High, msg+fmt.Sprintf(", and decodes or decrypts data (%s)", dec)
+	}
+	return report.Finding{Rule: RuleDotnetGained, Level: level, Offset: -1,
+		Message: msg + ": capabilities the previous release did not have",
+		Match:   report.Snippet(net + " + " + run)}, true
 }
 
 func metadataOf(data []byte) *metadata {

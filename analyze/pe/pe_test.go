@@ -283,3 +283,24 @@ func TestFacts(t *testing.T) {
 		t.Errorf("exports %q", facts[FactExports])
 	}
 }
+
+// An assembly that gains networking, process start and decoding in one
+// release, as SUNBURST's injected class did, is high in a diff; the same
+// file diffed against itself says nothing.
+func TestDotnetCapabilityGained(t *testing.T) {
+	old, cur := load(t, "inventory.dll"), load(t, "fail_inventory_implant.dll")
+	var got *report.Finding
+	for _, f := range (Analyzer{}).Diff(old, cur) {
+		if f.Rule == RuleDotnetGained {
+			got = &f
+		}
+	}
+	if got == nil || got.Level != report.High || !strings.Contains(got.Match, "Process::Start") {
+		t.Fatalf("capability-gained finding = %+v", got)
+	}
+	for _, f := range (Analyzer{}).Diff(cur, cur) {
+		if f.Rule == RuleDotnetGained {
+			t.Fatalf("same assembly: %+v", f)
+		}
+	}
+}

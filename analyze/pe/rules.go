@@ -30,6 +30,7 @@ const (
 	RuleDotnetMethod     = "dotnet.method"
 	RuleDotnetMemberRef  = "dotnet.member-ref"
 	RuleDotnetLoader     = "dotnet.loader"
+	RuleDotnetGained     = "dotnet.capability-gained"
 	RuleSignerChanged    = "sig.signer-changed"
 	RuleCertRenewed      = "sig.certificate-changed"
 	RuleStrangerSigner   = "sig.stranger-signer"
@@ -59,6 +60,7 @@ var rules = []report.Rule{
 	rule(RuleDigestMismatch, report.High, "signed image digest does not match", "The file was changed after it was signed: the Authenticode digest of the image differs from the one the signature vouches for."),
 	rule(RuleCertTableData, report.High, "data hidden in the certificate table", "The certificate table holds bytes beyond the PKCS#7 signature. The digest does not cover the table, so the signature still verifies: the 3CX payload hid there (CVE-2013-3900)."),
 	rule(RuleDataAfterCert, report.Medium, "data after the certificate table", "Bytes follow the certificate table, where no tool that signs puts them."),
+	rule(RuleDotnetGained, report.High, "assembly gained network access together with process or code loading", "A new version of a .NET assembly references networking and process-start or assembly-loading members it did not before (diff only). High when it also gained decoding or decryption, the shape of SUNBURST and the M.E.Doc backdoor; medium otherwise, as an honest release may add an updater."),
 	rule(RuleDotnetType, report.Low, "new .NET type", "A type the new version of an assembly defines and the old one did not (diff only): injected code usually arrives as a new class."),
 	rule(RuleDotnetMethod, report.Low, "new .NET method", "A method added to a type that already existed (diff only)."),
 	rule(RuleDotnetMemberRef, report.Medium, ".NET reference to a risky API", "The assembly calls a framework API that loads code, starts processes or downloads (Assembly.Load, Process.Start, WebClient)."),

@@ -51,3 +51,6 @@ sign "$T/hello.exe" timestamped.exe halyard -TSA-certs "$T/tsa.crt" -TSA-key "$T
 mcs -nologo -out:dotnet.exe src/Hello.cs
 mcs -nologo -define:TELEMETRY -out:dotnet2.exe src/Hello.cs
 mcs -nologo -out:fail_stager.exe src/Stager.cs
+# The same assembly before and after an injected class (SUNBURST's shape).
+mcs -nologo -target:library -out:inventory.dll src/Inventory.cs
+mcs -nologo -target:library -out:fail_inventory_implant.dll src/InventoryImplant.cs
