@@ -80,6 +80,10 @@ type Walker struct {
 // DefaultMaxHeld is the default for Walker.MaxHeld.
 const DefaultMaxHeld = 256 << 20
 
+// containerHeld is how much of a container other than a PE is held for
+// analysis.
+const containerHeld = 4 << 20
+
 // memoryLimit is the largest container held in memory rather than spilled
 // to a temporary file for random access.
 const memoryLimit = 16 << 20
@@ -217,7 +221,14 @@ func (w *Walker) visitFile(ctx context.Context, r io.Reader, declared int64, nam
 			candidates = append(candidates, f)
 		}
 	}
-	content, err := w.read(br, declared, limit, len(candidates) > 0)
+	held := w.MaxHeld
+	if len(candidates) > 0 && !bytes.HasPrefix(head, []byte("MZ")) {
+		// An archive's own bytes tell analyzers little; its entries are
+		// analysed one by one. A PE installer is held whole, since its
+		// signature covers all of it.
+		held = min(held, containerHeld)
+	}
+	content, err := w.read(br, declared, limit, held, len(candidates) > 0)
 	if content != nil {
 		defer content.release()
 	}
@@ -233,8 +244,12 @@ func (w *Walker) visitFile(ctx context.Context, r io.Reader, declared int64, nam
 		w.problem(display, rel, rule, level, fmt.Sprintf("read stopped after %d bytes: %v", content.size, err), "")
 	}
 	n := &Node{Path: display, Rel: rel, Depth: depth, Size: content.size, SHA256: content.sum, Data: content.held}
-	if content.size > int64(len(content.held)) {
-		w.problem(display, rel, RulePartial, report.Low, fmt.Sprintf("only the first %d of %d bytes analysed", len(content.held), content.size), "")
+	// The node owns the held bytes now: content stays alive while the
+	// container's entries are walked, and must not keep them from the
+	// collector once the node's analysis is done.
+	content.held = nil
+	if content.size > int64(len(n.Data)) && len(candidates) == 0 {
+		w.problem(display, rel, RulePartial, report.Low, fmt.Sprintf("only the first %d of %d bytes analysed", len(n.Data), content.size), "")
 	}
 	if len(candidates) == 0 {
 		w.Visit(n)
@@ -364,7 +379,7 @@ func (c *content) release() {
 
 // read hashes the whole of r, holds up to MaxHeld bytes and, if whole is
 // set, keeps every byte in memory or in an anonymous temporary file.
-func (w *Walker) read(r io.Reader, declared, limit int64, whole bool) (*content, error) {
+func (w *Walker) read(r io.Reader, declared, limit, maxHeld int64, whole bool) (*content, error) {
 	c := &content{}
 	h := sha256.New()
 	lr := format.LimitReader(r, limit)
@@ -390,11 +405,11 @@ func (w *Walker) read(r io.Reader, declared, limit int64, whole bool) (*content,
 	case c.all != nil:
 		stream = bytes.NewReader(c.all)
 	}
-	held := &heldWriter{max: w.MaxHeld}
+	held := &heldWriter{max: maxHeld}
 	if declared > 0 && c.all == nil {
 		// A size the container declares is only a hint: a hostile one
 		// must not buy a large allocation before any byte arrives.
-		held.buf = make([]byte, 0, min(declared, w.MaxHeld, 1<<20))
+		held.buf = make([]byte, 0, min(declared, maxHeld, 1<<20))
 	}
 	n, cerr := io.Copy(io.MultiWriter(h, held), stream)
 	if err == nil {
@@ -402,7 +417,7 @@ func (w *Walker) read(r io.Reader, declared, limit int64, whole bool) (*content,
 	}
 	c.size = n
 	c.sum = hex.EncodeToString(h.Sum(nil))
-	if c.all != nil && int64(len(c.all)) <= w.MaxHeld {
+	if c.all != nil && int64(len(c.all)) <= maxHeld {
 		c.held = c.all
 	} else {
 		c.held = held.buf

@@ -29,7 +29,7 @@ var commands = map[string]command{
 // keep to unless GOMEMLIMIT says otherwise: decompressors allocate and drop
 // large windows, and without a limit the heap may grow to twice what is
 // live between collections.
-const memoryLimit = 256 << 20
+const memoryLimit = 128 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
