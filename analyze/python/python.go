@@ -31,6 +31,8 @@ const (
 	RuleThread        = "py.module-thread"
 	RuleImportTime    = "py.import-time"
 	RulePthExec       = "py.pth-exec"
+	RuleDownloadExec  = "py.download-exec"
+	RuleEnvExfil      = "py.env-exfil"
 )
 
 // maxSource bounds the bytes of one file that are read.
@@ -62,7 +64,9 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleThread, report.Medium, "thread started at module level", "Work started at import time runs in every program that imports the module. High in __init__.py and setup.py."),
 		r(RuleImportTime, report.High, "process, thread or network at import or install time",
 			"Module-level code in __init__.py or setup.py runs on every import or install; honest packages do not spawn processes or talk to the network there."),
-		r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
+		r(RuleDownloadExec, report.High, "program downloaded, made executable and started", "One function fetches a file from a server written into the code, marks it executable and starts a process: the dropper shape (the ultralytics 8.3.41 miner)."),
+	r(RuleEnvExfil, report.High, "environment sent over the network", "One function reads the whole environment out (dict(os.environ), json.dumps, an encoder) and also sends data over the network: CI tokens and cloud keys leave with it (the ctx and phpass hijacks)."),
+	r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
 			"Lines of a .pth file that start with import are executed by every Python process on the machine; the code on them is inspected as import-time code."),
 	}
 }
@@ -138,6 +142,7 @@ func analyzeSource(src string, startup bool) []report.Finding {
 	for _, k := range calls {
 		c.importTime(k)
 	}
+	c.routines(calls)
 	c.installTime(lines, calls)
 	c.combine()
 	report.SortFindings(c.out)
@@ -347,6 +352,95 @@ func risky(caps []string) []string {
 // a DNS lookup of a built name is exfiltration when the file also encodes
 // data or reads sensitive files; a sensitive path is theft when the file
 // also uses the network.
+// routines reports what one function (or the module body) does in
+// concert: fetching a program from a server written into it, making it
+// executable and starting it; or dumping the whole environment in a
+// function that sends data out.
+func (c *checker) routines(calls []call) {
+	type routine struct {
+		fetch, chmod, process, traffic, url bool
+		envAt                                int
+		envMatch, start                      string
+	}
+	byDef := map[string]*routine{}
+	get := func(k call) *routine {
+		key := k.scope
+		if byDef[key] == nil {
+			byDef[key] = &routine{envAt: -1}
+		}
+		return byDef[key]
+	}
+	var order []string
+	for _, k := range calls {
+		r := get(k)
+		if len(order) == 0 || order[len(order)-1] != k.scope {
+			order = append(order, k.scope)
+		}
+		switch {
+		case isFetch(k.name):
+			r.fetch, r.traffic = true, true
+			for _, t := range k.args {
+				if t.kind == tString && strings.Contains(literal(t), "://") {
+					r.url = true
+				}
+			}
+		case isTraffic(k.name):
+			r.traffic = true
+		case k.name == "os.chmod" || k.name == "os.fchmod":
+			r.chmod = true
+		case isSubprocess(k.name):
+			r.process = true
+			if r.start == "" {
+				r.start = k.name
+			}
+		}
+		if at, m := envDump(k); at >= 0 && r.envAt < 0 {
+			r.envAt, r.envMatch = at, m
+		}
+	}
+	for _, k := range calls {
+		r := byDef[k.scope]
+		if r == nil {
+			continue
+		}
+		if r.fetch && r.url && r.chmod && r.process && isSubprocess(k.name) {
+			c.add(RuleDownloadExec, report.High, fmt.Sprintf("downloads from a server written into the code, makes the file executable and starts it (%s)", k.name), k.off, "download+chmod+"+k.name)
+			r.fetch = false // once per routine
+		}
+		if r.traffic && r.envAt >= 0 {
+			c.add(RuleEnvExfil, report.High, "the whole environment is read out in a routine that also sends data over the network", r.envAt, r.envMatch)
+			r.envAt = -1
+		}
+	}
+}
+
+// envDump returns where a call reads the whole of os.environ out (dict,
+// str, json.dumps or an encoder over it; os.environ.copy/items), or -1.
+// Handing it to a child process (env=os.environ) is not reading it out.
+func envDump(k call) (int, string) {
+	switch k.name {
+	case "os.environ.copy", "os.environ.items", "os.environ.keys", "os.environ.values":
+		return k.off, k.name
+	}
+	if isSubprocess(k.name) {
+		return -1, ""
+	}
+	a := k.args
+	for i := 0; i+2 < len(a); i++ {
+		if a[i].text != "os" || a[i+1].text != "." || a[i+2].text != "environ" {
+			continue
+		}
+		if i+3 < len(a) && (a[i+3].text == "[" || a[i+3].text == ".") {
+			continue // one variable, or a method named above
+		}
+		if i >= 2 && a[i-1].text == "=" && a[i-2].text == "env" {
+			continue
+		}
+		return k.off, k.name + "(os.environ)"
+	}
+	return -1, ""
+}
+
 func (c *checker) combine() {
 	sens := false
 	for _, f := range c.out {

@@ -45,6 +45,8 @@ func TestFixtures(t *testing.T) {
 		{"fail_cmdclass/setup.py", RuleSubprocess, 13, report.Medium},
 		{"fail_hook.pth", RulePthExec, 2, report.Medium},
 		{"fail_hook.pth", RuleExecDecoded, 2, report.High},
+		{"fail_dropper.py", RuleDownloadExec, 15, report.High},
+		{"fail_env_exfil.py", RuleEnvExfil, 9, report.High},
 	}
 	for _, tt := range tests {
 		got := (Analyzer{}).Analyze(load(t, tt.file))
@@ -62,6 +64,11 @@ func TestFixtures(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no %s at line %d in %+v", tt.file, tt.rule, tt.line, got)
+		}
+	}
+	for _, f := range (Analyzer{}).Analyze(load(t, "clean_runner.py")) {
+		if f.Level >= report.High {
+			t.Errorf("clean_runner.py: %+v", f)
 		}
 	}
 	if got := (Analyzer{}).Analyze(load(t, "clean_paths.pth")); len(got) != 0 {
