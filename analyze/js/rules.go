@@ -20,6 +20,7 @@ const (
 	RuleEnvSecret      = "js.env-secret"
 	RuleCredential     = "js.credential-path"
 	RuleHook           = "js.hook"
+	RuleScriptInject   = "js.script-inject"
 	RuleCombination    = "js.combination"
 	RuleAnalyzerError  = "js.analyzer-error"
 )
@@ -57,6 +58,8 @@ var rules = []report.Rule{
 		Help: ".npmrc, .ssh, .git-credentials, .aws, browser storage (Login Data, Cookies, Local Storage, leveldb) or a wallet. High when the file also uses the network."},
 	{ID: RuleHook, Level: report.Medium, Summary: "replaces a browser API or wallet provider",
 		Help: "window.fetch =, XMLHttpRequest.prototype.open/send =, window.ethereum or window.solana: how clippers rewrite requests and transactions."},
+	{ID: RuleScriptInject, Level: report.Medium, Summary: "adds a script element at run time",
+		Help: "document.createElement(\"script\") loads code from wherever its src points, which the release does not contain. Bundlers' chunk loaders do it too; in a diff, a few injected lines doing it are high."},
 	{ID: RuleCombination, Level: report.Critical, Summary: "dangerous combination in one file",
 		Help: "Obfuscation together with network use or code execution, credential or environment reads together with network use, a wallet provider together with request hooks, or execution of decoded data."},
 	{ID: RuleAnalyzerError, Level: report.Low, Summary: "the JavaScript analyzer failed",

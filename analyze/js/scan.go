@@ -126,6 +126,15 @@ func (f *file) ident(i int, cp map[string]bool, hasCP *bool) {
 		if f.is(i+1, ".") && f.is(i+2, "env") && !f.member(i) {
 			f.processEnv(i)
 		}
+	case "createElement":
+		// A script element added at run time loads code the package does
+		// not ship (the Ledger connect-kit drainer loaded itself so).
+		if call && f.member(i) && f.isStr(i+2) && f.is(i+3, ")") {
+			if tag, _ := unquote(f.text(i + 2)); strings.EqualFold(tag, "script") {
+				f.add(RuleScriptInject, report.Medium, f.off(i), `createElement("script")`,
+					"adds a script element to the page at run time: the code it loads is not in the release")
+			}
+		}
 	case "XMLHttpRequest":
 		if f.is(i+1, ".") && f.is(i+2, "prototype") && f.is(i+3, ".") && (f.is(i+4, "open") || f.is(i+4, "send")) && f.typ(i+5) == js.EqToken {
 			mark(&f.hook, f.add(RuleHook, report.Medium, f.off(i), "XMLHttpRequest.prototype."+string(f.text(i+4))+" =",
