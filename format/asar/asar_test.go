@@ -59,6 +59,9 @@ func TestTool(t *testing.T) {
 	if _, err := os.Stat(asar); err != nil {
 		t.Skip("asar tool not installed; testdata/make-fixtures.sh installs it")
 	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("asar tool needs node, which is not installed")
+	}
 	// asar extract copies unpacked files from beside the archive.
 	tmp := t.TempDir()
 	b, err := os.ReadFile("testdata/ok.asar")
