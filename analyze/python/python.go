@@ -65,8 +65,8 @@ func (Analyzer) Rules() []report.Rule {
 		r(RuleImportTime, report.High, "process, thread or network at import or install time",
 			"Module-level code in __init__.py or setup.py runs on every import or install; honest packages do not spawn processes or talk to the network there."),
 		r(RuleDownloadExec, report.High, "program downloaded, made executable and started", "One function fetches a file from a server written into the code, marks it executable and starts a process: the dropper shape (the ultralytics 8.3.41 miner)."),
-	r(RuleEnvExfil, report.High, "environment sent over the network", "One function reads the whole environment out (dict(os.environ), json.dumps, an encoder) and also sends data over the network: CI tokens and cloud keys leave with it (the ctx and phpass hijacks)."),
-	r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
+		r(RuleEnvExfil, report.High, "environment sent over the network", "One function reads the whole environment out (dict(os.environ), json.dumps, an encoder) and also sends data over the network: CI tokens and cloud keys leave with it (the ctx and phpass hijacks)."),
+		r(RulePthExec, report.Medium, ".pth file runs code at interpreter start",
 			"Lines of a .pth file that start with import are executed by every Python process on the machine; the code on them is inspected as import-time code."),
 	}
 }
@@ -359,8 +359,8 @@ func risky(caps []string) []string {
 func (c *checker) routines(calls []call) {
 	type routine struct {
 		fetch, chmod, process, traffic, url bool
-		envAt                                int
-		envMatch, start                      string
+		envAt                               int
+		envMatch, start                     string
 	}
 	byDef := map[string]*routine{}
 	get := func(k call) *routine {
