@@ -47,6 +47,7 @@ var fixtures = []struct {
 	{"fail_obfuscated_rc4.js", report.Critical, map[string]report.Level{RuleObfuscator: report.High}},
 	{"src/loader.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High, RuleNetwork: report.Low}},
 	{"fail_blob_code.js", report.High, map[string]report.Level{RuleEncodedBlob: report.Medium, RuleDynamicCode: report.High, RuleEndpoint: report.Low, RuleNetwork: report.Low}},
+	{"fail_hidden_url.js", report.High, map[string]report.Level{RuleHiddenName: report.High}},
 	{"script_inject.js", report.Medium, map[string]report.Level{RuleScriptInject: report.Medium, RuleEndpoint: report.Low}},
 	{"fail_then_eval.js", report.High, map[string]report.Level{RuleDynamicCode: report.Medium, RuleCombination: report.High}},
 	{"fail_packed.js", report.High, map[string]report.Level{RuleObfuscator: report.High}},

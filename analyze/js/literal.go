@@ -25,6 +25,13 @@ func (f *file) literal(i int) {
 	if len(val) >= 6 && len(val) <= maxBlob {
 		texts, encs := decodings(val)
 		for k, t := range texts {
+			if u := hiddenURL(t); u != "" {
+				idx := f.add(RuleHiddenName, report.High, f.off(i), u+" ("+encs[k]+")",
+					fmt.Sprintf("the string %s is the URL %s written in %s: an endpoint hidden from review", report.Snippet(string(raw[:min(len(raw), 60)])), u, encs[k]))
+				mark(&f.decode, idx)
+				mark(&f.network, idx)
+				break
+			}
 			name := sensitive(t)
 			if name == "" {
 				continue
@@ -235,4 +242,16 @@ func reverse(s string) string {
 		b[i], b[j] = b[j], b[i]
 	}
 	return string(b)
+}
+
+// hiddenURL returns t when the whole of a decoded literal is one http(s)
+// URL: encoding a single address has no purpose but keeping it from a
+// reader. Longer decoded texts (embedded scripts, source maps) that merely
+// contain URLs are judged by reading them instead.
+func hiddenURL(t string) string {
+	t = strings.TrimSpace(t)
+	if len(t) > 300 || !(strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://")) || strings.ContainsAny(t, " \t\n\"'<>") {
+		return ""
+	}
+	return t
 }
