@@ -86,6 +86,23 @@ const (
 	RuleUndeclaredFile = "package.undeclared-file"
 )
 
+// MinBudget is the least a container may unpack to, whatever its packed
+// size: small archives of text legitimately compress very well.
+const MinBudget = 64 << 20
+
+// Budget bounds the bytes one container of packed bytes may unpack to:
+// lim.MaxRatio times packed, at least MinBudget, at most lim.MaxTotalBytes.
+// The walker applies it to what it reads; formats that must decompress up
+// front while opening (a tar.gz, a solid 7z, an rpm payload) apply it
+// themselves, since that happens before the walker reads a byte.
+func Budget(lim Limits, packed int64) int64 {
+	budget := lim.MaxTotalBytes
+	if lim.MaxRatio > 0 && packed > 0 && packed <= budget/lim.MaxRatio {
+		budget = max(lim.MaxRatio*packed, MinBudget)
+	}
+	return min(budget, lim.MaxTotalBytes)
+}
+
 // ErrLimit is wrapped by errors that report a bound being hit.
 var ErrLimit = errors.New("limit exceeded")
 

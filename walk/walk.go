@@ -88,9 +88,6 @@ const containerHeld = 4 << 20
 // to a temporary file for random access.
 const memoryLimit = 16 << 20
 
-// minBombBudget is what any container may unpack to whatever its ratio:
-// small archives of text legitimately compress very well.
-const minBombBudget = 64 << 20
 
 // Rule IDs the walker reports.
 const (
@@ -295,7 +292,7 @@ func (w *Walker) visitFile(ctx context.Context, r io.Reader, declared int64, nam
 			w.formatProblem(display, rel, p)
 		}
 	}
-	budget := max(w.Limits.MaxRatio*content.size, minBombBudget)
+	budget := max(w.Limits.MaxRatio*content.size, format.MinBudget)
 	return w.walkFS(ctx, fsys, display+Sep, rel+Sep, depth+1, append(ancestors, content.sum), budget)
 }
 

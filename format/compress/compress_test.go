@@ -177,19 +177,3 @@ func TestXzDict(t *testing.T) {
 	}
 }
 
-func TestBudget(t *testing.T) {
-	lim := format.DefaultLimits
-	for _, c := range []struct {
-		ratio, packed, want int64
-	}{
-		{1, 50_000, MinBudget},
-		{1000, 1 << 20, 1000 << 20},
-		{1000, 1 << 40, lim.MaxTotalBytes},
-		{0, 1 << 20, lim.MaxTotalBytes},
-	} {
-		lim.MaxRatio = c.ratio
-		if got := Budget(lim, c.packed); got != c.want {
-			t.Errorf("Budget(ratio %d, packed %d) = %d, want %d", c.ratio, c.packed, got, c.want)
-		}
-	}
-}

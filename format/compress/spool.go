@@ -98,19 +98,3 @@ func (s *Spool) Close() error {
 
 var _ format.Source = (*Spool)(nil)
 
-// MinBudget is the least a container may unpack to, whatever its packed
-// size; the walker allows as much before its own bomb check.
-const MinBudget = 64 << 20
-
-// Budget bounds the bytes a format may decompress up front while opening a
-// container of packed bytes, as a tar.gz or a solid 7z needs to: the
-// walker checks ratios on what it reads, but that happens after Open.
-// It is lim.MaxRatio times packed, at least MinBudget, at most
-// lim.MaxTotalBytes.
-func Budget(lim format.Limits, packed int64) int64 {
-	budget := lim.MaxTotalBytes
-	if lim.MaxRatio > 0 && packed > 0 && packed <= budget/lim.MaxRatio {
-		budget = max(lim.MaxRatio*packed, MinBudget)
-	}
-	return min(budget, lim.MaxTotalBytes)
-}

@@ -96,23 +96,10 @@ func Open(src format.Source, lim format.Limits) (*format.Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.spool, x.offsets = x.extractAll(items, budget(lim, src.Size()))
+	x.spool, x.offsets = x.extractAll(items, format.Budget(lim, src.Size()))
 	return x.tree(items, lim), nil
 }
 
-// minBudget is the least an image may unpack to in one go, whatever its
-// size: the walker's floor for its ratio check.
-const minBudget = 64 << 20
-
-// budget bounds the bytes extracted up front from an image of packed
-// bytes, by the ratio and total limits the walker would apply.
-func budget(lim format.Limits, packed int64) int64 {
-	b := lim.MaxTotalBytes
-	if lim.MaxRatio > 0 && packed <= b/lim.MaxRatio {
-		b = max(lim.MaxRatio*packed, minBudget)
-	}
-	return min(b, lim.MaxTotalBytes)
-}
 
 // extractAll runs one "7zz e -so" for the whole image, rather than one
 // run per file, each of which would parse the image again. 7zz writes the

@@ -271,7 +271,7 @@ func (t *Tree) indexPayload() error {
 		defer zr.Close()
 		r = zr
 	}
-	cr := newCPIOReader(format.LimitReader(r, budget(t.lim, t.src.Size())))
+	cr := newCPIOReader(format.LimitReader(r, format.Budget(t.lim, t.src.Size())))
 	declared := t.declared()
 	newHash := digestAlgo(t.h.ints(tagFileDigestAlgo))
 	t.spool = compress.NewSpool(compress.MemoryBudget)
@@ -317,20 +317,6 @@ func (t *Tree) indexPayload() error {
 	}
 }
 
-// minBudget is the least a payload may unpack to whatever its size, the
-// walker's floor for its ratio check.
-const minBudget = 64 << 20
-
-// budget bounds the bytes decompressed while indexing a payload of packed
-// bytes: indexing unpacks everything before the walker reads a byte, so
-// the ratio bound is applied here.
-func budget(lim format.Limits, packed int64) int64 {
-	b := lim.MaxTotalBytes
-	if lim.MaxRatio > 0 && packed <= b/lim.MaxRatio {
-		b = max(lim.MaxRatio*packed, minBudget)
-	}
-	return min(b, lim.MaxTotalBytes)
-}
 
 // checkDigest reports r's bytes not having the digest want that a header
 // gives for them: the signature header's for the main header, the main

@@ -21,7 +21,6 @@ import (
 	sevenzip "github.com/vigilsec/vigil/format/sevenzip/internal/bodgit"
 
 	"github.com/vigilsec/vigil/format"
-	"github.com/vigilsec/vigil/format/compress"
 )
 
 // Format recognises and opens 7-Zip archives.
@@ -44,7 +43,7 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 	var names format.Namer
 	var entries []format.Entry
 	streams := map[int]*stream{}
-	total := compress.Budget(lim, src.Size())
+	total := format.Budget(lim, src.Size())
 	budget := &budget{left: total, total: total}
 	for i, f := range zr.File {
 		if f.Mode().IsDir() {

@@ -57,14 +57,14 @@ func open(name string, src format.Source, lim format.Limits) (fs.FS, error) {
 		if !IsHeader(head) {
 			return nil, format.ErrNotFormat
 		}
-		return index(nil, src, lim, compress.Budget(lim, src.Size()), true)
+		return index(nil, src, lim, format.Budget(lim, src.Size()), true)
 	}
 	r, err := compress.NewReader(m, io.NewSectionReader(src, 0, src.Size()))
 	if err != nil {
 		return nil, format.ErrNotFormat
 	}
 	defer r.Close()
-	return index(r, nil, lim, compress.Budget(lim, src.Size()), true)
+	return index(r, nil, lim, format.Budget(lim, src.Size()), true)
 }
 
 // OpenStream indexes the tar read from r, which may be compressed with any
