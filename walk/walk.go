@@ -88,7 +88,6 @@ const containerHeld = 4 << 20
 // to a temporary file for random access.
 const memoryLimit = 16 << 20
 
-
 // Rule IDs the walker reports.
 const (
 	RuleDepth     = "archive.depth-limit"

@@ -176,4 +176,3 @@ func TestXzDict(t *testing.T) {
 		t.Fatalf("NewReader of a 1.5 GiB dictionary: %v", err)
 	}
 }
-

@@ -97,4 +97,3 @@ func (s *Spool) Close() error {
 }
 
 var _ format.Source = (*Spool)(nil)
-

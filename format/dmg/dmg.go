@@ -100,7 +100,6 @@ func Open(src format.Source, lim format.Limits) (*format.Tree, error) {
 	return x.tree(items, lim), nil
 }
 
-
 // extractAll runs one "7zz e -so" for the whole image, rather than one
 // run per file, each of which would parse the image again. 7zz writes the
 // files back to back in listing order, so the listed sizes split the

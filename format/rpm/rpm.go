@@ -317,7 +317,6 @@ func (t *Tree) indexPayload() error {
 	}
 }
 
-
 // checkDigest reports r's bytes not having the digest want that a header
 // gives for them: the signature header's for the main header, the main
 // header's for the compressed payload. rpm checks both before it installs.
