@@ -11,6 +11,10 @@ import (
 	"github.com/vigilsec/vigil/walk"
 )
 
+// syncAnalysis is the size of container above which a scan analyses it
+// before walking its entries.
+const syncAnalysis = 16 << 20
+
 // scanned is what is kept of one file once analysed: no bytes.
 type scanned struct {
 	path, rel string
@@ -67,7 +71,7 @@ func scanAll(ctx context.Context, path string, opt Options, keep func(*walk.Node
 		if keep != nil && !keep(n) {
 			return
 		}
-		p.run(func() {
+		job := func() {
 			a := analyzeNode(n, timeout)
 			mu.Lock()
 			s.analyzed, s.kind = a, kindOf(n, a.kind)
@@ -76,7 +80,15 @@ func scanAll(ctx context.Context, path string, opt Options, keep func(*walk.Node
 			if opt.Progress != nil {
 				opt.Progress(done)
 			}
-		})
+		}
+		if n.Format != "" && len(n.Data) > syncAnalysis {
+			// A large container (an installer held whole for its
+			// signature) is analysed before its entries are read, so that
+			// its bytes are gone before theirs arrive.
+			job()
+			return
+		}
+		p.run(job)
 	}
 	w.Problem = func(pr walk.Problem) {
 		mu.Lock()
