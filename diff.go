@@ -123,7 +123,7 @@ func Diff(ctx context.Context, oldPath, newPath string, opt Options) (*report.Re
 	for _, l := range releaseFindings(oldFacts, newFacts) {
 		set.add(l.Path, nil, asNew(l.Finding))
 	}
-	sameVersion(oldPath, newPath, old, cur, pairs, pending, unchanged, set)
+	sameVersion(oldPath, newPath, cur, pairs, pending, unchanged, set)
 
 	r := &report.Report{Mode: "diff", Base: oldPath, Target: newPath, Files: set.list(opt.Suppress)}
 	r.Summary = report.Summary{
@@ -328,7 +328,7 @@ var manifestNames = map[string]bool{"package.json": true, "METADATA": true, "PKG
 // sameVersion reports a release whose content changed under an unchanged
 // version: the root artifact keeps a versioned name, or the release's
 // top-level manifest is byte-identical while other files changed.
-func sameVersion(oldPath, newPath string, old, cur *release, pairs []pair, added, unchanged []*node, set *fileSet) {
+func sameVersion(oldPath, newPath string, cur *release, pairs []pair, added, unchanged []*node, set *fileSet) {
 	if len(pairs) == 0 && len(added) == 0 {
 		return
 	}
