@@ -360,21 +360,14 @@ func (c *checker) routines(calls []call) {
 	type routine struct {
 		fetch, chmod, process, traffic, url bool
 		envAt                               int
-		envMatch, start                     string
+		envMatch                            string
 	}
-	byDef := map[string]*routine{}
-	get := func(k call) *routine {
-		key := k.scope
-		if byDef[key] == nil {
-			byDef[key] = &routine{envAt: -1}
-		}
-		return byDef[key]
-	}
-	var order []string
+	byScope := map[string]*routine{}
 	for _, k := range calls {
-		r := get(k)
-		if len(order) == 0 || order[len(order)-1] != k.scope {
-			order = append(order, k.scope)
+		r := byScope[k.scope]
+		if r == nil {
+			r = &routine{envAt: -1}
+			byScope[k.scope] = r
 		}
 		switch {
 		case isFetch(k.name):
@@ -390,19 +383,13 @@ func (c *checker) routines(calls []call) {
 			r.chmod = true
 		case isSubprocess(k.name):
 			r.process = true
-			if r.start == "" {
-				r.start = k.name
-			}
 		}
 		if at, m := envDump(k); at >= 0 && r.envAt < 0 {
 			r.envAt, r.envMatch = at, m
 		}
 	}
 	for _, k := range calls {
-		r := byDef[k.scope]
-		if r == nil {
-			continue
-		}
+		r := byScope[k.scope]
 		if r.fetch && r.url && r.chmod && r.process && isSubprocess(k.name) {
 			c.add(RuleDownloadExec, report.High, fmt.Sprintf("downloads from a server written into the code, makes the file executable and starts it (%s)", k.name), k.off, "download+chmod+"+k.name)
 			r.fetch = false // once per routine

@@ -106,12 +106,7 @@ func FuzzOpen(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				fs.ReadFile(tree, p)
-			}
-			return nil
-		})
+		formattest.ReadAll(tree)
 	})
 }
 

@@ -2,13 +2,13 @@ package asar
 
 import (
 	"bytes"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func FuzzAsar(f *testing.F) {
@@ -25,18 +25,10 @@ func FuzzAsar(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
+		for _, p := range formattest.ReadAll(fsys) {
 			if !fs.ValidPath(p) {
 				t.Fatalf("invalid path %q", p)
 			}
-			if f, err := fsys.Open(p); err == nil {
-				io.Copy(io.Discard, f)
-				f.Close()
-			}
-			return nil
-		})
+		}
 	})
 }

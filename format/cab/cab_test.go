@@ -277,11 +277,6 @@ func FuzzCAB(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				fs.ReadFile(fsys, p)
-			}
-			return nil
-		})
+		formattest.ReadAll(fsys)
 	})
 }

@@ -168,3 +168,22 @@ func Golden(t testing.TB, file, got string, update bool) {
 		t.Errorf("listing differs from %s:\n%s", file, got)
 	}
 }
+
+// ReadAll reads every regular file of fsys to the end, ignoring errors,
+// and returns the paths it walked. Fuzz tests use it to drive a format's
+// readers over hostile input; what they assert is up to them.
+func ReadAll(fsys fs.FS) []string {
+	var paths []string
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		paths = append(paths, p)
+		if f, err := fsys.Open(p); err == nil {
+			io.Copy(io.Discard, f)
+			f.Close()
+		}
+		return nil
+	})
+	return paths
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -349,14 +348,6 @@ func FuzzMSI(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if f, err := fsys.Open(p); err == nil {
-					io.Copy(io.Discard, f)
-					f.Close()
-				}
-			}
-			return nil
-		})
+		formattest.ReadAll(fsys)
 	})
 }

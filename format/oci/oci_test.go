@@ -14,6 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/vigilsec/vigil/format"
+	"github.com/vigilsec/vigil/format/formattest"
 )
 
 func openTar(t testing.TB, name string) (fs.FS, error) {
@@ -141,12 +142,7 @@ func FuzzOpen(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				fs.ReadFile(fsys, p)
-			}
-			return nil
-		})
+		formattest.ReadAll(fsys)
 	})
 }
 
